@@ -1,0 +1,1 @@
+"""Accounts: users, household bindings, role grants, tokens and staff credentials."""

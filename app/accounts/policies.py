@@ -1,0 +1,10 @@
+"""Actions of the accounts feature and the roles that may perform them."""
+
+from app.policy import STAFF_ROLES, register
+
+REGION_READ = register("region.read", STAFF_ROLES)
+REGION_MANAGE = register("region.manage", {"sysadmin"})
+USER_READ = register("user.read", {"grid_worker", "cadre", "town_admin", "sysadmin"})
+ROLE_GRANT = register("user.grant_role", {"sysadmin"})
+BINDING_DECIDE = register("household.decide_binding", {"grid_worker", "cadre"})
+AUDIT_READ = register("audit.read", {"town_admin", "sysadmin"})

@@ -1,0 +1,1 @@
+"""The region tree: district → town → village → grid → estate → building → household."""

@@ -1,0 +1,80 @@
+"""The Flask application factory: the HTTP composition root.
+
+``create_app`` wires settings, the database proxy, the WeChat gateway, blueprints, the error
+envelope and the CLI. ``flask --app miniprogram_api <command>`` finds it by name.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, g, request
+
+from app import crypto
+from app.db import database, init_database
+from config import Settings, load_settings
+from miniprogram_api.envelope import install_error_handlers
+
+BLUEPRINTS = (
+    "miniprogram_api.views.meta",
+    "miniprogram_api.views.auth",
+    "miniprogram_api.views.admin_auth",
+    "miniprogram_api.views.admin_accounts",
+    "miniprogram_api.views.households",
+)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # urllib3 logs full request URLs at DEBUG; WeChat URLs carry secrets and login codes.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+
+
+def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flask:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+    crypto.configure(settings.secret_key)
+    init_database(settings.database_url, pool_size=settings.db_pool_size,
+                  busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        LINLI_SETTINGS=settings,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    if wechat_gateway is None:
+        from miniprogram_api.wechat import build_gateway
+
+        wechat_gateway = build_gateway(settings)
+    app.extensions["wechat"] = wechat_gateway
+
+    import importlib
+
+    for module_name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(module_name).bp)
+    install_error_handlers(app)
+
+    @app.before_request
+    def _open():
+        g.request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
+        database.connect(reuse_if_open=True)
+
+    @app.after_request
+    def _tag(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    from miniprogram_api.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,97 @@
+"""The ``endpoint`` decorator: one place that loads input, resolves the caller and dumps output.
+
+A view declares its body/query/response schemas and auth level; the decorator registers the
+route on the blueprint and the operation in the OpenAPI registry, so the document can never
+drift from what the code accepts. Views stay thin: they receive ``actor``, ``data`` and
+``query`` (only the ones they name) and call one service.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+
+from flask import Blueprint, request
+from marshmallow import Schema
+
+from app.errors import InvalidInput
+from miniprogram_api.auth import current_actor
+from miniprogram_api.envelope import ok
+from miniprogram_api.pagination import Page
+
+
+@dataclass
+class Operation:
+    path: str
+    method: str
+    summary: str
+    tags: list[str]
+    auth: str | None
+    body: type[Schema] | None
+    query: type[Schema] | None
+    response: type[Schema] | None
+    many: bool
+    paged: bool
+    status: int
+    errors: list[str] = field(default_factory=list)
+    content_type: str = "application/json"
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _openapi_path(blueprint: Blueprint, rule: str) -> str:
+    import re
+
+    path = (blueprint.url_prefix or "") + rule
+    return re.sub(r"<(?:[a-z_]+:)?([a-zA-Z_]+)>", r"{\1}", path)
+
+
+def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: str,
+             auth: str | None = "user", body: type[Schema] | None = None,
+             query: type[Schema] | None = None, response: type[Schema] | None = None,
+             many: bool = False, paged: bool = False, status: int = 200,
+             errors: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
+    """Register ``fn`` as ``method rule`` on ``blueprint``.
+
+    ``auth``: None (anonymous), "optional", "user" (any logged-in user) or "staff" (a console
+    token). ``paged`` responses are ``{"items": [...], "next_cursor": …}``.
+    """
+
+    def decorate(fn):
+        wanted = set(inspect.signature(fn).parameters)
+        body_schema = body() if body else None
+        query_schema = query() if query else None
+        out_schema = response(many=many or paged) if response else None
+
+        @functools.wraps(fn)
+        def view(**path_args):
+            kwargs = dict(path_args)
+            if auth is not None:
+                actor = current_actor(required=auth != "optional", staff=auth == "staff")
+                if "actor" in wanted:
+                    kwargs["actor"] = actor
+            if body_schema is not None:
+                payload = request.get_json(silent=True)
+                if payload is None:
+                    raise InvalidInput("request.bad_json", "请以 JSON 格式提交请求内容")
+                kwargs["data"] = body_schema.load(payload)
+            if query_schema is not None:
+                kwargs["query"] = query_schema.load(request.args.to_dict())
+            result = fn(**kwargs)
+            if isinstance(result, Page):
+                items = out_schema.dump(result.items) if out_schema else result.items
+                return ok({"items": items, "next_cursor": result.next_cursor}, status)
+            if out_schema is not None and result is not None:
+                result = out_schema.dump(result)
+            return ok(result, status)
+
+        blueprint.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
+        OPERATIONS.append(Operation(
+            path=_openapi_path(blueprint, rule), method=method.lower(), summary=summary,
+            tags=list(tags) or [blueprint.name], auth=auth, body=body, query=query,
+            response=response, many=many, paged=paged, status=status, errors=list(errors)))
+        return fn
+
+    return decorate

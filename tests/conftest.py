@@ -1,0 +1,123 @@
+"""Test fixtures: one app per session, a clean database per test, a fake WeChat over HTTP.
+
+The suite runs against SQLite by default and against PostgreSQL when ``TEST_DATABASE_URL`` is a
+``postgresql://`` URL (``make test`` runs both passes). SQLite tests start from a copy of a
+migrated template file; PostgreSQL tests truncate every table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+import responses
+
+from app.db import database, make_database
+from app.regions import services as region_services
+from config import load_settings
+from miniprogram_api.wechat.fake import FakeWeChat, install_responses
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _is_pg(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if _is_pg(url):
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url):
+    return load_settings({
+        "LINLI_ENV": "test",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "WECHAT_MODE": "live",
+        "WECHAT_APPID": "wx-test-appid",
+        "WECHAT_SECRET": "wx-test-secret",
+        "LOG_LEVEL": "DEBUG",
+    })
+
+
+def _reset_postgres_schema(url: str) -> None:
+    db = make_database(url, pool_size=1)
+    with db.connection_context():
+        db.execute_sql("DROP SCHEMA public CASCADE")
+        db.execute_sql("CREATE SCHEMA public")
+    db.close_all()
+
+
+@pytest.fixture(scope="session")
+def app(settings, database_url):
+    import migrations
+    from miniprogram_api import create_app
+
+    if _is_pg(database_url):
+        _reset_postgres_schema(database_url)
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    migrations.upgrade(database.obj)
+    if not _is_pg(database_url):
+        path = database_url[len("sqlite:///"):]
+        with database.connection_context():
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(path, path + ".template")
+    yield application
+    if not database.is_closed():
+        database.close()
+
+
+def _table_names() -> list[str]:
+    return [t for t in database.get_tables() if t != "schema_migration"]
+
+
+@pytest.fixture(autouse=True)
+def clean_db(app, database_url):
+    if not database.is_closed():
+        database.close()
+    if _is_pg(database_url):
+        with database.connection_context():
+            tables = ", ".join(f'"{t}"' for t in _table_names())
+            database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    else:
+        path = database_url[len("sqlite:///"):]
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        shutil.copyfile(path + ".template", path)
+    region_services.clear_cache()
+    yield
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def fake_wechat(app, settings):
+    """A FakeWeChat behind ``responses``: the app's real wechatpy client talks HTTP to it."""
+    fake = FakeWeChat(settings.wechat_appid, settings.wechat_secret, allow_test_codes=False)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        install_responses(rsps, fake, settings.wechat_api_base)
+        yield fake
+
+
+@pytest.fixture
+def is_postgres(database_url):
+    return _is_pg(database_url)
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return f"linli database: {'postgresql' if _is_pg(url) else 'sqlite'}"
+
