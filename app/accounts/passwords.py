@@ -18,6 +18,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def rehash(password: str) -> str:
+    """Hash an already accepted password with the current parameters (no strength check).
+
+    Used after a successful login when :func:`needs_rehash` says the stored hash is outdated;
+    the password predates any newer strength rule, so it must not be refused here.
+    """
+    return _hasher.hash(password)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
