@@ -1,0 +1,29 @@
+"""Calendar: staff-maintained holidays and makeup working days, and their cache revision.
+
+Frozen table definitions: do not import app models here.
+"""
+
+import datetime
+
+from peewee import CharField, Check, DateField, DateTimeField, IntegerField, Model
+
+
+def up(migrator, db):
+    class Base(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class CalendarDay(Base):
+        day = DateField(unique=True)
+        kind = CharField(max_length=8, constraints=[Check("kind IN ('holiday', 'workday')")])
+        name = CharField(max_length=50, default="")
+        note = CharField(max_length=200, default="")
+        updated_by = IntegerField(null=True)
+        updated_at = DateTimeField(default=datetime.datetime.utcnow)
+
+    class CalendarRevision(Base):
+        id = IntegerField(primary_key=True)
+        token = CharField(max_length=32)
+
+    db.create_tables([CalendarDay, CalendarRevision])
