@@ -48,6 +48,7 @@ class Settings:
     wechat_secret: str = "fake-secret"
     wechat_mode: str = "fake"
     wechat_api_base: str = "https://api.weixin.qq.com/"
+    media_root: str = str(PROJECT_ROOT / "instance" / "media")
     max_content_length: int = 16 * 1024 * 1024
     token_ttl_seconds: int = 30 * 24 * 3600
     staff_token_ttl_seconds: int = 12 * 3600
@@ -88,6 +89,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         wechat_secret=env.get("WECHAT_SECRET") or defaults.wechat_secret,
         wechat_mode=env.get("WECHAT_MODE") or defaults.wechat_mode,
         wechat_api_base=env.get("WECHAT_API_BASE") or defaults.wechat_api_base,
+        media_root=env.get("MEDIA_ROOT") or defaults.media_root,
         max_content_length=_int(env, "MAX_CONTENT_LENGTH", defaults.max_content_length),
         token_ttl_seconds=_int(env, "TOKEN_TTL_SECONDS", defaults.token_ttl_seconds),
         staff_token_ttl_seconds=_int(

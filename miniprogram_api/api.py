@@ -3,7 +3,9 @@
 A view declares its body/query/response schemas and auth level; the decorator registers the
 route on the blueprint and the operation in the OpenAPI registry, so the document can never
 drift from what the code accepts. Views stay thin: they receive ``actor``, ``data`` and
-``query`` (only the ones they name) and call one service.
+``query`` (only the ones they name) and call one service. Uploads name their multipart file
+fields (``files``) and receive them as ``files``; binary downloads name the media types they
+``produce`` and return a Flask response themselves.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Operation:
     status: int
     errors: list[str] = field(default_factory=list)
     content_type: str = "application/json"
+    files: list[str] = field(default_factory=list)
+    produces: list[str] = field(default_factory=list)
 
 
 OPERATIONS: list[Operation] = []
@@ -52,12 +56,18 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
              auth: str | None = "user", body: type[Schema] | None = None,
              query: type[Schema] | None = None, response: type[Schema] | None = None,
              many: bool = False, paged: bool = False, status: int = 200,
-             errors: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
+             errors: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+             files: tuple[str, ...] = (), produces: tuple[str, ...] = ()):
     """Register ``fn`` as ``method rule`` on ``blueprint``.
 
     ``auth``: None (anonymous), "optional", "user" (any logged-in user) or "staff" (a console
     token). ``paged`` responses are ``{"items": [...], "next_cursor": …}``.
+    ``files``: required file fields of a ``multipart/form-data`` body; the view gets
+    ``files={name: FileStorage}`` (not combinable with ``body``). ``produces``: the media types
+    of a binary success response; the view returns a ready ``flask.Response`` (no envelope).
     """
+    if files and body is not None:
+        raise ValueError("an endpoint takes either a JSON body or multipart files, not both")
 
     def decorate(fn):
         wanted = set(inspect.signature(fn).parameters)
@@ -77,9 +87,13 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
                 if payload is None:
                     raise InvalidInput("request.bad_json", "请以 JSON 格式提交请求内容")
                 kwargs["data"] = body_schema.load(payload)
+            if files:
+                kwargs["files"] = _uploaded_files(files)
             if query_schema is not None:
                 kwargs["query"] = query_schema.load(request.args.to_dict())
             result = fn(**kwargs)
+            if produces:
+                return result
             if isinstance(result, Page):
                 items = out_schema.dump(result.items) if out_schema else result.items
                 return ok({"items": items, "next_cursor": result.next_cursor}, status)
@@ -91,7 +105,19 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
         OPERATIONS.append(Operation(
             path=_openapi_path(blueprint, rule), method=method.lower(), summary=summary,
             tags=list(tags) or [blueprint.name], auth=auth, body=body, query=query,
-            response=response, many=many, paged=paged, status=status, errors=list(errors)))
+            response=response, many=many, paged=paged, status=status, errors=list(errors),
+            content_type="multipart/form-data" if files else "application/json",
+            files=list(files), produces=list(produces)))
         return fn
 
     return decorate
+
+
+def _uploaded_files(names: tuple[str, ...]) -> dict:
+    found = {}
+    for name in names:
+        upload = request.files.get(name)
+        if upload is None:
+            raise InvalidInput("request.file_missing", "请选择要上传的文件", {"field": name})
+        found[name] = upload
+    return found

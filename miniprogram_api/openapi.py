@@ -56,19 +56,27 @@ def _data_schema(op: Operation, spec: APISpec) -> dict:
     return ref
 
 
+def _success(op: Operation, spec: APISpec) -> dict:
+    if op.produces:
+        binary = {"type": "string", "format": "binary"}
+        return {"description": "成功（二进制内容，不使用信封）",
+                "content": {media_type: {"schema": binary} for media_type in op.produces}}
+    return {
+        "description": "成功",
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["ok", "data"],
+            "properties": {"ok": {"type": "boolean", "enum": [True]},
+                           "data": _data_schema(op, spec)}}}},
+    }
+
+
 def _operation(op: Operation, spec: APISpec) -> dict:
     out: dict = {
         "summary": op.summary,
         "tags": op.tags,
         "operationId": f"{op.method}_{re.sub(r'[^a-zA-Z0-9]+', '_', op.path).strip('_')}",
         "responses": {
-            str(op.status): {
-                "description": "成功",
-                "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["ok", "data"],
-                    "properties": {"ok": {"type": "boolean", "enum": [True]},
-                                   "data": _data_schema(op, spec)}}}},
-            },
+            str(op.status): _success(op, spec),
             "default": {"description": "错误", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}},
         },
@@ -84,6 +92,13 @@ def _operation(op: Operation, spec: APISpec) -> dict:
         params.append({"in": "query", "schema": op.query})
     if params:
         out["parameters"] = params
+    if op.files:
+        out["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": list(op.files),
+            "properties": {name: {"type": "string", "format": "binary"} for name in op.files},
+        }}}}
+        out["responses"]["413"] = {"description": "上传的内容太大", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
     if op.body is not None:
         name = _schema_name(op.body)
         if name not in spec.components.schemas:

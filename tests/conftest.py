@@ -13,6 +13,7 @@ import shutil
 import pytest
 import responses
 
+from app.calendar import services as calendar_services
 from app.db import database, make_database
 from app.regions import services as region_services
 from config import load_settings
@@ -34,7 +35,7 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def settings(database_url):
+def settings(database_url, tmp_path_factory):
     return load_settings({
         "LINLI_ENV": "test",
         "DATABASE_URL": database_url,
@@ -43,6 +44,7 @@ def settings(database_url):
         "WECHAT_APPID": "wx-test-appid",
         "WECHAT_SECRET": "wx-test-secret",
         "LOG_LEVEL": "DEBUG",
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
     })
 
 
@@ -93,6 +95,7 @@ def clean_db(app, database_url):
                 os.remove(path + suffix)
         shutil.copyfile(path + ".template", path)
     region_services.clear_cache()
+    calendar_services.clear_cache()
     yield
     if not database.is_closed():
         database.close()
