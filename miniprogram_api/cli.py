@@ -10,6 +10,10 @@ from app.db import database
 
 
 def register_cli(app: Flask) -> None:
+    from miniprogram_api.scheduler import register_scheduler_cli
+
+    register_scheduler_cli(app)
+
     @app.cli.group("db")
     def db_group():
         """数据库迁移 (schema migrations)."""

@@ -1,0 +1,1 @@
+"""Notifications: the outbox every notice goes through, the in-app inbox and subscribe quotas."""
