@@ -2,7 +2,7 @@
 
 Binding is late (a ``DatabaseProxy``): the Flask factory, the scheduler and the CLI each call
 :func:`init_database` with their settings. SQLite runs in WAL mode with foreign keys and a busy
-timeout; PostgreSQL uses a connection pool so per-request connect/close is cheap.
+timeout; both engines use a connection pool so per-request connect/close is cheap.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = peewee.DatabaseProxy()
 
@@ -30,8 +30,12 @@ def make_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 5000):
         path = url[len("sqlite:///"):]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(
+        # Pooled so per-request connect/close reuses connections: a fresh SQLite connection
+        # re-runs the pragmas, and closing the last one checkpoints the WAL every request.
+        return PooledSqliteDatabase(
             path,
+            max_connections=pool_size,
+            stale_timeout=300,
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,
@@ -39,6 +43,8 @@ def make_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 5000):
                 "synchronous": "normal",
             },
             timeout=busy_timeout_ms / 1000,
+            # A pooled connection may be handed to another thread later (never to two at once).
+            check_same_thread=False,
         )
     parsed = urlparse(url)
     if parsed.scheme not in ("postgresql", "postgres"):

@@ -84,6 +84,8 @@ def _table_names() -> list[str]:
 def clean_db(app, database_url):
     if not database.is_closed():
         database.close()
+    # Pooled connections would keep the old SQLite file open across the copy below.
+    database.close_all()
     if _is_pg(database_url):
         with database.connection_context():
             tables = ", ".join(f'"{t}"' for t in _table_names())

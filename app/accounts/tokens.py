@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from app.accounts.models import AuthToken, RoleGrant, User
+from app.accounts.models import AuthToken, User
 from app.clock import utcnow
 from app.crypto import sha256_hex
 from app.db import database
@@ -30,42 +30,71 @@ def issue_token(user: User, kind: str, ttl_seconds: int) -> str:
     return plaintext
 
 
+# The two queries below run on every authenticated request. They are written once as SQL
+# (peewee would rebuild the same statement from its expression tree each time, which cost more
+# than the database round trip) and parameterised with the engine's placeholder.
+_TOKEN_SQL = (
+    'SELECT t.id, t.kind, t.expires_at, t.last_used_at, t.revoked_at, u.id, u.status, '
+    'u.household_id, u.is_volunteer, u.is_party_member, h.path '
+    'FROM auth_token t JOIN "user" u ON u.id = t.user_id '
+    'LEFT JOIN region h ON h.id = u.household_id WHERE t.token_hash = {p}')
+_GRANTS_SQL = (
+    "SELECT g.id, g.role, g.region_id, r.path FROM role_grant g "
+    "JOIN region r ON r.id = g.region_id "
+    "WHERE g.user_id = {p} AND g.revoked_at IS NULL ORDER BY g.id")
+
+
+def _sql(template: str) -> str:
+    return template.format(p=database.param)
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """Raw SQLite rows hold text timestamps; PostgreSQL returns datetimes."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def _grants(user_id: int) -> tuple[Grant, ...]:
+    rows = database.execute_sql(_sql(_GRANTS_SQL), (user_id,)).fetchall()
+    return tuple(Grant(gid, role, region_id, path) for gid, role, region_id, path in rows)
+
+
 def load_actor(user: User, token_kind: str = "miniprogram") -> Actor:
     """Build the Actor (user + live grants with their region paths) for ``user``."""
-    rows = (RoleGrant.select(RoleGrant.id, RoleGrant.role, RoleGrant.region, Region.path)
-            .join(Region, on=(RoleGrant.region == Region.id))
-            .where((RoleGrant.user == user.id) & RoleGrant.revoked_at.is_null())
-            .order_by(RoleGrant.id).tuples())
-    grants = tuple(Grant(gid, role, region_id, path) for gid, role, region_id, path in rows)
     household_path = None
     if user.household_id is not None:
         household_path = (Region.select(Region.path)
                           .where(Region.id == user.household_id).scalar())
-    return Actor(user_id=user.id, grants=grants, household_id=user.household_id,
-                 household_path=household_path, is_volunteer=user.is_volunteer,
-                 is_party_member=user.is_party_member, token_kind=token_kind)
+    return Actor(user_id=user.id, grants=_grants(user.id), household_id=user.household_id,
+                 household_path=household_path, is_volunteer=bool(user.is_volunteer),
+                 is_party_member=bool(user.is_party_member), token_kind=token_kind)
 
 
 def resolve_token(plaintext: str, *, idle_timeout_seconds: int | None = None) -> Actor:
     """The Actor behind a bearer token. Raises Unauthorized for unknown/expired/revoked ones."""
     if not plaintext or len(plaintext) > 200:
         raise Unauthorized("auth.invalid_token", "登录凭证无效，请重新登录")
-    token = (AuthToken.select(AuthToken, User).join(User)
-             .where(AuthToken.token_hash == sha256_hex(plaintext)).first())
-    now = utcnow()
-    if token is None or token.revoked_at is not None:
+    row = database.execute_sql(_sql(_TOKEN_SQL), (sha256_hex(plaintext),)).fetchone()
+    if row is None or row[4] is not None:
         raise Unauthorized("auth.invalid_token", "登录凭证无效，请重新登录")
-    if token.expires_at <= now:
+    (token_id, kind, expires_at, last_used_at, _revoked, user_id, status, household_id,
+     is_volunteer, is_party_member, household_path) = row
+    expires_at, last_used_at = _as_datetime(expires_at), _as_datetime(last_used_at)
+    now = utcnow()
+    if expires_at <= now:
         raise Unauthorized("auth.token_expired", "登录已过期，请重新登录")
-    if (token.kind == "staff" and idle_timeout_seconds
-            and token.last_used_at + dt.timedelta(seconds=idle_timeout_seconds) <= now):
+    if (kind == "staff" and idle_timeout_seconds
+            and last_used_at + dt.timedelta(seconds=idle_timeout_seconds) <= now):
         raise Unauthorized("auth.session_idle", "长时间未操作，请重新登录")
-    if token.user.status != "active":
+    if status != "active":
         raise Unauthorized("auth.user_disabled", "该账号已停用")
-    if now - token.last_used_at >= _TOUCH_EVERY:
+    if now - last_used_at >= _TOUCH_EVERY:
         with database.atomic():
-            AuthToken.update(last_used_at=now).where(AuthToken.id == token.id).execute()
-    return load_actor(token.user, token.kind)
+            AuthToken.update(last_used_at=now).where(AuthToken.id == token_id).execute()
+    return Actor(user_id=user_id, grants=_grants(user_id), household_id=household_id,
+                 household_path=household_path, is_volunteer=bool(is_volunteer),
+                 is_party_member=bool(is_party_member), token_kind=kind)
 
 
 def revoke_token(plaintext: str) -> bool:
