@@ -76,8 +76,40 @@ def app(settings, database_url):
         database.close()
 
 
-def _table_names() -> list[str]:
-    return [t for t in database.get_tables() if t != "schema_migration"]
+_PG_TABLES: dict[str, str | None] = {}
+
+
+def _pg_tables() -> dict[str, str | None]:
+    """Every application table and its id sequence (if any), read once per session."""
+    if not _PG_TABLES:
+        sequences = {row[0] for row in database.execute_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")}
+        for table in database.get_tables():
+            if table != "schema_migration":
+                seq = f"{table}_id_seq"
+                _PG_TABLES[table] = seq if seq in sequences else None
+    return _PG_TABLES
+
+
+def _reset_postgres() -> None:
+    """Empty only the tables the last test wrote to, and restart their id sequences.
+
+    TRUNCATE of every table costs about a second per test with fifty tables (catalog locks);
+    deleting the few non-empty ones is two orders of magnitude cheaper. Triggers (append-only
+    tables) and foreign keys are suspended for this session only while deleting.
+    """
+    tables = _pg_tables()
+    probe = " UNION ALL ".join(
+        f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    dirty = [row[0] for row in database.execute_sql(probe).fetchall()]
+    if not dirty:
+        return
+    with database.atomic():
+        database.execute_sql("SET LOCAL session_replication_role = replica")
+        for table in dirty:
+            database.execute_sql(f'DELETE FROM "{table}"')
+            if tables[table]:
+                database.execute_sql(f'ALTER SEQUENCE "{tables[table]}" RESTART')
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +120,7 @@ def clean_db(app, database_url):
     database.close_all()
     if _is_pg(database_url):
         with database.connection_context():
-            tables = ", ".join(f'"{t}"' for t in _table_names())
-            database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            _reset_postgres()
     else:
         path = database_url[len("sqlite:///"):]
         for suffix in ("-wal", "-shm"):
