@@ -5,7 +5,8 @@ route on the blueprint and the operation in the OpenAPI registry, so the documen
 drift from what the code accepts. Views stay thin: they receive ``actor``, ``data`` and
 ``query`` (only the ones they name) and call one service. Uploads name their multipart file
 fields (``files``) and receive them as ``files``; binary downloads name the media types they
-``produce`` and return a Flask response themselves.
+``produce`` and return a Flask response themselves. Routes in a foreign JSON format (Open311)
+are registered by hand and recorded with ``document_raw``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class Operation:
     content_type: str = "application/json"
     files: list[str] = field(default_factory=list)
     produces: list[str] = field(default_factory=list)
+    # Routes answering in a foreign JSON format (Open311 GeoReport v2) instead of the envelope:
+    # ``raw_response`` / ``raw_error`` are OpenAPI schemas of their success and error bodies,
+    # ``raw_error_statuses`` the HTTP statuses their errors use.
+    envelope: bool = True
+    raw_response: dict | None = None
+    raw_error: dict | None = None
+    raw_error_statuses: dict[str, str] = field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
@@ -111,6 +119,21 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
         return fn
 
     return decorate
+
+
+def document_raw(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: str,
+                 raw_response: dict, raw_error: dict, raw_error_statuses: dict[str, str],
+                 query: type[Schema] | None = None, body: type[Schema] | None = None,
+                 content_type: str = "application/json", status: int = 200,
+                 errors: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> None:
+    """Record a route that is registered by hand and answers without the envelope (a
+    foreign wire format such as Open311 GeoReport v2), so the OpenAPI document covers it."""
+    OPERATIONS.append(Operation(
+        path=_openapi_path(blueprint, rule), method=method.lower(), summary=summary,
+        tags=list(tags) or [blueprint.name], auth=None, body=body, query=query,
+        response=None, many=False, paged=False, status=status, errors=list(errors),
+        content_type=content_type, envelope=False, raw_response=raw_response,
+        raw_error=raw_error, raw_error_statuses=dict(raw_error_statuses)))
 
 
 def _uploaded_files(names: tuple[str, ...]) -> dict:

@@ -57,6 +57,9 @@ def _data_schema(op: Operation, spec: APISpec) -> dict:
 
 
 def _success(op: Operation, spec: APISpec) -> dict:
+    if not op.envelope:
+        return {"description": "成功（该接口的原生格式，不使用信封）",
+                "content": {"application/json": {"schema": op.raw_response or {}}}}
     if op.produces:
         binary = {"type": "string", "format": "binary"}
         return {"description": "成功（二进制内容，不使用信封）",
@@ -81,7 +84,12 @@ def _operation(op: Operation, spec: APISpec) -> dict:
                 "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}},
         },
     }
-    for status, text in _STANDARD_ERRORS.items():
+    if not op.envelope:
+        raw_error = {"application/json": {"schema": op.raw_error or {}}}
+        out["responses"]["default"] = {"description": "错误", "content": raw_error}
+        for status, text in op.raw_error_statuses.items():
+            out["responses"][status] = {"description": text, "content": raw_error}
+    for status, text in _STANDARD_ERRORS.items() if op.envelope else ():
         if status == "401" and op.auth in (None, "optional"):
             continue
         out["responses"][status] = {"description": text, "content": {"application/json": {
