@@ -80,6 +80,10 @@ def next_state(current: str, action: str) -> str:
     return transition.target or current
 
 
+# What the submitter themselves may do; every other action is staff's or the system's.
+RESIDENT_ACTIONS = frozenset({"cancel", "rate", "reopen", "resume"})
+
+
 def allowed_actions(current: str) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if current in t.sources]
 

@@ -182,6 +182,18 @@ def timeline_for(actor: Actor | None, request: Request):
     return list(query.order_by(TimelineEntry.id))
 
 
+def actions_for(actor: Actor | None, request: Request) -> list[str]:
+    """Next actions to offer the caller: the submitter sees only their own moves (cancel,
+    rate, reopen, reply); staff in scope and the handling unit see the whole legal set."""
+    legal = rules.allowed_actions(request.status)
+    if (policies.is_handler(actor, request)
+            or policies.can(actor, policies.READ, request.region_path)):
+        return legal
+    if policies.is_owner(actor, request):
+        return [name for name in legal if name in rules.RESIDENT_ACTIONS]
+    return []
+
+
 def my_requests_query(actor: Actor):
     """The caller's own requests and those they follow (for keyset paging)."""
     followed = RequestFollower.select(RequestFollower.request).where(

@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.db import database
 from app.errors import InvalidInput, NotFound
-from app.policy import Actor, authorize, require_any_scope
+from app.policy import Actor, authorize, can, require_any_scope
 from app.regions import services as regions
 from app.regions.models import Region
 from app.requests import policies, rules
@@ -78,13 +78,22 @@ def create_unit(actor: Actor, *, name: str, kind: str, region_id: int,
     return unit
 
 
-def add_unit_member(actor: Actor, unit_id: int, user_id: int) -> UnitMember:
+def _unit_in_scope(actor: Actor, unit_id: int) -> tuple[HandlingUnit, str]:
+    """The unit if the actor may configure it; otherwise 404 whether or not it exists, so
+    ids cannot be probed. Roles that configure nothing get 403 first."""
+    require_any_scope(actor, policies.CONFIGURE)
     unit = HandlingUnit.get_or_none(HandlingUnit.id == unit_id)
-    if unit is None:
+    path = regions.path_of(unit.region_id) if unit is not None else None
+    if unit is None or not can(actor, policies.CONFIGURE, path):
         raise NotFound("request.unit_not_found", "找不到该承办单位")
+    return unit, path
+
+
+def add_unit_member(actor: Actor, unit_id: int, user_id: int) -> UnitMember:
+    """Make ``user_id`` a member (a handler) of the unit. Town admin or sysadmin in scope."""
+    unit, path = _unit_in_scope(actor, unit_id)
     if User.get_or_none(User.id == user_id) is None:
         raise NotFound("user.not_found", "找不到该用户")
-    path = regions.path_of(unit.region_id)
     with database.atomic():
         grant = authorize(actor, policies.CONFIGURE, path)
         member, _ = UnitMember.get_or_create(unit=unit.id, user=user_id)
@@ -96,11 +105,9 @@ def add_unit_member(actor: Actor, unit_id: int, user_id: int) -> UnitMember:
 def add_routing_rule(actor: Actor, *, region_id: int, unit_id: int,
                      category_code: str = "") -> RoutingRule:
     """Requests of ``category_code`` (all, if empty) inside ``region_id`` go to ``unit_id``."""
+    unit, unit_path = _unit_in_scope(actor, unit_id)
     region = regions.get_region(region_id)
-    unit = HandlingUnit.get_or_none(HandlingUnit.id == unit_id)
-    if unit is None:
-        raise NotFound("request.unit_not_found", "找不到该承办单位")
-    if not region.path.startswith(regions.path_of(unit.region_id)):
+    if not region.path.startswith(unit_path):
         raise InvalidInput("request.unit_out_of_area", f"{unit.name}不负责该区域")
     with database.atomic():
         grant = authorize(actor, policies.CONFIGURE, region.path)

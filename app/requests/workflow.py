@@ -122,7 +122,8 @@ def transfer_request(actor: Actor, request_id: int, *, unit_id: int, reason: str
             raise Conflict("request.same_unit", "已经由该单位办理")
         apply_action(request, "transfer", actor=actor, role=grant.role, note=reason, now=now,
                      details={"to_unit": unit.name},
-                     changes={"lead_unit": unit.id, "hop_count": request.hop_count + 1})
+                     changes={"lead_unit": unit.id, "hop_count": request.hop_count + 1,
+                              "extension_days_pending": None})
         _replace_tasks(request, unit, [])
         _audit(actor, grant, "transfer", request, unit=unit.id)
         notify.to_users(request, notify.unit_members(unit.id), "request.to_handle",
@@ -144,7 +145,8 @@ def return_request(actor: Actor, request_id: int, *, clause: int, note: str) -> 
         text = routing.cited_clause(unit, clause)
         apply_action(request, "return", actor=actor, role="handler", note=note, now=now,
                      details={"unit": unit.name, "clause": clause, "clause_text": text},
-                     changes={"lead_unit": None, "hop_count": request.hop_count + 1})
+                     changes={"lead_unit": None, "hop_count": request.hop_count + 1,
+                              "extension_days_pending": None})
         (RequestTask.update(status="returned", done_at=now, note=note)
          .where((RequestTask.request == request.id) & (RequestTask.status == "open")).execute())
         notify.to_users(request, notify.staff_with_roles(request, {"grid_worker", "cadre"}),

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app
 
-from app.requests import feedback, rules
+from app.requests import feedback
 from app.requests import services as requests
 from app.requests.models import HandlingUnit
 from miniprogram_api.api import endpoint
@@ -35,7 +35,7 @@ def present(actor, request, **extra) -> SimpleNamespace:
     return SimpleNamespace(**{
         **request.__data__, "region_id": request.region_id,
         "timeline": requests.timeline_for(actor, request),
-        "allowed_actions": rules.allowed_actions(request.status),
+        "allowed_actions": requests.actions_for(actor, request),
         "lead_unit": unit.name if unit else None, **extra})
 
 

@@ -196,3 +196,25 @@ def test_mediation_codes_move_only_along_the_ladder(town):
     request = handling.set_mediation_code(town.actor(town.cadre), request.id, code="orange")
     request = handling.set_mediation_code(town.actor(town.cadre), request.id, code="green")
     assert request.mediation_code == "green"
+
+
+def test_residents_are_offered_only_their_own_moves(town):
+    request = submit(town)
+    resident = town.actor(town.resident, "miniprogram")
+    assert requests.actions_for(resident, request) == ["cancel"]
+    staff_moves = requests.actions_for(town.actor(town.cadre), request)
+    assert "accept" in staff_moves and "cancel" in staff_moves
+    assert requests.actions_for(town.actor(town.outsider, "miniprogram"), request) == []
+
+
+def test_a_return_drops_an_extension_the_next_unit_never_asked_for(town):
+    request = submit(town, category_code="roads")
+    workflow.accept_request(town.actor(town.cadre), request.id)
+    workflow.dispatch_request(town.actor(town.cadre), request.id)
+    handling.request_extension(town.actor(town.handler), request.id, days=2, reason="等材料")
+    request = workflow.return_request(town.actor(town.handler), request.id, clause=1,
+                                      note="不属于占道经营")
+    assert request.extension_days_pending is None
+    with pytest.raises(Conflict) as info:
+        handling.decide_extension(town.actor(town.cadre), request.id, approve=True)
+    assert info.value.code == "request.no_extension_pending"

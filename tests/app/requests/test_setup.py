@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import Forbidden, InvalidInput
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.requests import routing, setup
 from app.requests.models import HandlingUnit, RoutingRule, UnitMember
 
@@ -133,5 +133,21 @@ def test_a_town_admin_may_not_configure_another_town(town):
     with pytest.raises(Forbidden):
         setup.create_unit(admin, name="越界单位", kind="department",
                           region_id=town.tree.town_b.id, responsibilities=[])
-    with pytest.raises(Forbidden):
+    # another town's unit is denied as if it did not exist (ids cannot be probed)
+    with pytest.raises(NotFound):
         setup.add_unit_member(admin, town.other_unit.id, town.neighbour.id)
+
+
+def test_unit_ids_cannot_be_probed_from_outside_the_scope(town):
+    from app.requests import setup as request_setup
+    from tests.factories import grant, make_user
+
+    outsider_admin = make_user()
+    grant(outsider_admin, "town_admin", town.tree.town_b)
+    actor = town.actor(outsider_admin)
+    for unit_id in (town.grid_unit.id, 99999):
+        with pytest.raises(NotFound) as info:
+            request_setup.add_unit_member(actor, unit_id, town.resident.id)
+        assert info.value.code == "request.unit_not_found"
+    with pytest.raises(Forbidden):
+        request_setup.add_unit_member(town.actor(town.grid_worker), 99999, town.resident.id)
