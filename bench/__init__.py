@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``); importable so gunicorn can load ``bench.bare_app``."""

@@ -1,0 +1,86 @@
+"""A small bounded HTTP load generator: a few processes, one keep-alive connection each.
+
+Each client process sends its share of a fixed number of GET requests over ``http.client``
+(reconnecting if the server closes the connection) and stops early at a deadline, so a run is
+bounded in both requests and time. Latency is measured per request, from send to body read.
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing as mp
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    """What one target gave: completed requests, errors, wall time and sorted latencies (s)."""
+
+    name: str
+    requests: int
+    errors: int
+    wall: float
+    latencies: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.wall if self.wall > 0 else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        index = min(len(self.latencies) - 1, max(0, round(p / 100 * len(self.latencies)) - 1))
+        return self.latencies[index]
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "requests": self.requests, "errors": self.errors,
+                "wall_s": round(self.wall, 3), "req_per_s": round(self.throughput, 1),
+                "p50_ms": round(self.percentile(50) * 1000, 2),
+                "p99_ms": round(self.percentile(99) * 1000, 2)}
+
+
+def _client(host: str, port: int, path: str, headers: dict, count: int, deadline: float):
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    latencies, errors = [], 0
+    start = time.monotonic()
+    for _ in range(count):
+        if time.monotonic() >= deadline:
+            break
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors += 1
+            if response.will_close:
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+        latencies.append(time.perf_counter() - t0)
+    end = time.monotonic()
+    conn.close()
+    return start, end, latencies, errors
+
+
+def run(name: str, host: str, port: int, path: str, *, headers: dict | None = None,
+        total: int = 3000, clients: int = 4, time_cap: float = 60.0) -> Result:
+    """Send up to ``total`` requests from ``clients`` processes, for at most ``time_cap`` s."""
+    headers = dict(headers or {})
+    deadline = time.monotonic() + time_cap
+    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(clients) as pool:
+        parts = pool.starmap(_client, [(host, port, path, headers, share, deadline)
+                                       for share in shares])
+    latencies = sorted(lat for part in parts for lat in part[2])
+    errors = sum(part[3] for part in parts)
+    wall = max(part[1] for part in parts) - min(part[0] for part in parts)
+    return Result(name, len(latencies), errors, wall, latencies)
+
+
+def warm_up(host: str, port: int, path: str, headers: dict | None = None, n: int = 100) -> None:
+    """Unmeasured requests so both workers have imported, connected and cached."""
+    run("warm-up", host, port, path, headers=headers, total=n, clients=2, time_cap=20)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The checks behind `make test`: ruff, the suite on SQLite, the suite on PostgreSQL.
+#
+# The PostgreSQL pass uses TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test;
+# the suite drops and recreates that database's public schema). When the server cannot be
+# reached the pass is SKIPPED and the run still succeeds, unless REQUIRE_POSTGRES=1 (CI), where
+# a skip is a failure. Results land in .test-results/ (JUnit XML and summary.txt).
+set -uo pipefail
+
+VENV="${VENV:-.venv}"
+RESULTS=.test-results
+PG_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.xml "$RESULTS"/summary.txt "$RESULTS"/postgres.passed
+
+declare -a SUMMARY=()
+status=0
+
+banner() { printf '\n==== %s ====\n' "$1"; }
+
+# Runs pytest with the given environment prefix; remembers pytest's closing line.
+run_pytest() {
+    local name="$1"; shift
+    local log="$RESULTS/$name.log"
+    env "$@" "$VENV/bin/python" -m pytest --junitxml="$RESULTS/$name.xml" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    LAST_LINE=$(grep -E '(passed|failed|error|no tests ran)' "$log" | tail -n 1 | tr -s '=' \
+        | sed 's/^ *= *//; s/ *= *$//')
+    return "$rc"
+}
+
+banner "ruff check ."
+if "$VENV/bin/ruff" check .; then
+    SUMMARY+=("ruff        : PASSED")
+else
+    SUMMARY+=("ruff        : FAILED"); status=1
+fi
+
+banner "pytest on SQLite"
+if run_pytest sqlite -u TEST_DATABASE_URL; then
+    SUMMARY+=("SQLite      : PASSED ($LAST_LINE)")
+else
+    SUMMARY+=("SQLite      : FAILED ($LAST_LINE)"); status=1
+fi
+
+banner "pytest on PostgreSQL ($PG_URL)"
+if reason=$("$VENV/bin/python" scripts/pg_reachable.py "$PG_URL" 2>&1); then
+    if run_pytest postgres TEST_DATABASE_URL="$PG_URL"; then
+        SUMMARY+=("PostgreSQL  : PASSED ($LAST_LINE)")
+        touch "$RESULTS/postgres.passed"
+    else
+        SUMMARY+=("PostgreSQL  : FAILED ($LAST_LINE)"); status=1
+    fi
+elif [ "${REQUIRE_POSTGRES:-0}" = "1" ]; then
+    echo "PostgreSQL unreachable: $reason"
+    SUMMARY+=("PostgreSQL  : FAILED (unreachable and REQUIRE_POSTGRES=1: $reason)"); status=1
+else
+    echo "PostgreSQL pass SKIPPED ($reason)"
+    SUMMARY+=("PostgreSQL  : SKIPPED ($reason; set TEST_DATABASE_URL, or REQUIRE_POSTGRES=1 to fail)")
+fi
+
+banner "summary"
+printf '%s\n' "${SUMMARY[@]}" | tee "$RESULTS/summary.txt"
+if [ "$status" -eq 0 ]; then echo "make test: OK"; else echo "make test: FAILED"; fi
+exit "$status"
