@@ -12,14 +12,14 @@ import peewee
 
 from app import crypto
 from app.accounts import phone as phones
-from app.accounts.models import RoleGrant, User
+from app.accounts.models import User
 from app.accounts.tokens import issue_token
 from app.db import database
 from app.errors import Conflict, NotFound, Unauthorized
 from app.policy import Actor
 from app.ports import WeChatGateway
-from app.regions import services as regions
 from app.regions.models import Region
+from app.regions.rules import path_ids
 
 
 @dataclass(frozen=True)
@@ -93,20 +93,25 @@ def own_phone(user: User) -> str | None:
 
 
 def get_profile(actor: Actor) -> dict:
-    """The caller's own profile: full phone (theirs), household chain, live role grants."""
+    """The caller's own profile: full phone (theirs), household chain, live role grants.
+
+    Two queries: the user row, and one region lookup covering the household's chain and every
+    grant's node (the grants themselves come with the Actor).
+    """
     user = User.get_or_none(User.id == actor.user_id)
     if user is None:
         raise NotFound("user.not_found", "找不到该用户")
+    chain = path_ids(actor.household_path) if actor.household_path else []
+    wanted = set(chain) | {g.region_id for g in actor.grants}
+    nodes = {r.id: r for r in Region.select(Region.id, Region.name, Region.level, Region.code)
+             .where(Region.id.in_(sorted(wanted)))} if wanted else {}
     household = None
-    if user.household_id is not None:
-        node = Region.get_by_id(user.household_id)
+    if user.household_id is not None and user.household_id in nodes:
+        node = nodes[user.household_id]
         household = {
             "id": node.id, "name": node.name, "code": node.code,
-            "address": " ".join(r.name for r in regions.ancestors(node)),
+            "address": " ".join(nodes[i].name for i in chain if i in nodes),
         }
-    grants = (RoleGrant.select(RoleGrant, Region).join(Region)
-              .where((RoleGrant.user == user.id) & RoleGrant.revoked_at.is_null())
-              .order_by(RoleGrant.id))
     return {
         "id": user.id,
         "display_name": user.display_name,
@@ -117,8 +122,9 @@ def get_profile(actor: Actor) -> dict:
         "is_resident": user.household_id is not None,
         "household": household,
         "grants": [
-            {"id": g.id, "role": g.role, "region": {"id": g.region.id, "name": g.region.name,
-                                                    "level": g.region.level}}
-            for g in grants
+            {"id": g.id, "role": g.role, "region": {"id": g.region_id,
+                                                    "name": nodes[g.region_id].name,
+                                                    "level": nodes[g.region_id].level}}
+            for g in actor.grants if g.region_id in nodes
         ],
     }
