@@ -11,7 +11,7 @@ VENV="${VENV:-.venv}"
 RESULTS=.test-results
 PG_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/*.xml "$RESULTS"/summary.txt "$RESULTS"/postgres.passed
+rm -f "$RESULTS"/*.xml "$RESULTS"/summary.txt "$RESULTS"/postgres.passed "$RESULTS"/postgres.rc
 
 declare -a SUMMARY=()
 status=0
@@ -36,6 +36,17 @@ else
     SUMMARY+=("ruff        : FAILED"); status=1
 fi
 
+# The two passes run at the same time (each is mostly one core of Python plus its database),
+# which roughly halves the wall time of CI; their output is shown one after the other.
+banner "pytest on PostgreSQL ($PG_URL), in the background"
+pg_pid=""
+if reason=$("$VENV/bin/python" scripts/pg_reachable.py "$PG_URL" 2>&1); then
+    ( env TEST_DATABASE_URL="$PG_URL" "$VENV/bin/python" -m pytest \
+        --junitxml="$RESULTS/postgres.xml" >"$RESULTS/postgres.log" 2>&1; \
+      echo $? >"$RESULTS/postgres.rc" ) &
+    pg_pid=$!
+fi
+
 banner "pytest on SQLite"
 if run_pytest sqlite -u TEST_DATABASE_URL; then
     SUMMARY+=("SQLite      : PASSED ($LAST_LINE)")
@@ -44,8 +55,12 @@ else
 fi
 
 banner "pytest on PostgreSQL ($PG_URL)"
-if reason=$("$VENV/bin/python" scripts/pg_reachable.py "$PG_URL" 2>&1); then
-    if run_pytest postgres TEST_DATABASE_URL="$PG_URL"; then
+if [ -n "$pg_pid" ]; then
+    wait "$pg_pid"
+    cat "$RESULTS/postgres.log"
+    LAST_LINE=$(grep -E '(passed|failed|error|no tests ran)' "$RESULTS/postgres.log" \
+        | tail -n 1 | tr -s '=' | sed 's/^ *= *//; s/ *= *$//')
+    if [ "$(cat "$RESULTS/postgres.rc" 2>/dev/null)" = "0" ]; then
         SUMMARY+=("PostgreSQL  : PASSED ($LAST_LINE)")
         touch "$RESULTS/postgres.passed"
     else

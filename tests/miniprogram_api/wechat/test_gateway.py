@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis as redis_lib
 
@@ -79,7 +81,9 @@ def test_redis_storage_is_used_when_redis_url_is_set():
     except redis_lib.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     storage = build_storage(REDIS_URL)
-    storage.set("wx_access_token", "tok", ttl=30)
-    assert storage.get("wx_access_token") == "tok"
-    assert 0 < client.ttl("linli:wechat:wx_access_token") <= 30
-    storage.delete("wx_access_token")
+    key = f"wx_access_token_{os.getpid()}"  # the SQLite and PostgreSQL passes run at once
+    storage.set(key, "tok", ttl=30)
+    assert storage.get(key) == "tok"
+    assert 0 < client.ttl(f"linli:wechat:{key}") <= 30
+    storage.delete(key)
+    assert storage.get(key) is None
