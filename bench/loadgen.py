@@ -71,7 +71,9 @@ def run(name: str, host: str, port: int, path: str, *, headers: dict | None = No
     headers = dict(headers or {})
     deadline = time.monotonic() + time_cap
     shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
-    ctx = mp.get_context("fork")
+    # spawn, not fork: the parent has threads (pool handlers of earlier runs, database
+    # drivers), and forking a process with threads can deadlock the child on a held lock.
+    ctx = mp.get_context("spawn")
     with ctx.Pool(clients) as pool:
         parts = pool.starmap(_client, [(host, port, path, headers, share, deadline)
                                        for share in shares])
