@@ -51,9 +51,22 @@ class Job:
 DEPENDENCIES = frozenset({
     "sender",        # app.ports.NotificationSender (WeChat subscribe messages)
     "template_ids",  # subscribe template key -> WeChat template id
+    "storage",       # app.media.storage.MediaStorage (uploaded images)
 })
 
 JOBS: tuple[Job, ...] = (
     Job("notifications.send", "app.notifications.jobs:send_due_notifications", Every(15),
         "发送到期的通知：微信订阅消息与工作人员通知，失败按退避重试"),
+    Job("requests.escalate", "app.requests.jobs:escalate_due", Every(60),
+        "诉求时限：临期提醒、超期催办、提级督办、联合督办；7 天未评价按未评价销号"),
+    Job("media.purge_unattached", "app.media.jobs:purge_unattached_media", Cron(minute="17"),
+        "清理上传后两天仍未使用的图片"),
+    Job("transparency.checkpoint", "app.transparency.jobs:sign_checkpoints", Cron(minute="5"),
+        "透明日志：每小时为有新记录的镇街日志签名检查点（须与上一个检查点一致）"),
+    Job("transparency.post_checkpoints", "app.transparency.jobs:post_checkpoints",
+        Cron(hour="9", minute="10"), "透明日志：每天把最新检查点发到各村(社区)群，居民留存"),
+    Job("reports.escalate", "app.reports.jobs:escalate_due", Every(300),
+        "举报办理时限：到期前一天提醒承办人，超期向上一级催办"),
+    Job("reports.destroy_expired", "app.reports.jobs:destroy_expired", Cron(minute="41", hour="3"),
+        "销毁超过保存期限的已办结举报（删除其密钥与密文）"),
 )

@@ -22,6 +22,17 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_auth",
     "miniprogram_api.views.admin_accounts",
     "miniprogram_api.views.households",
+    "miniprogram_api.views.calendar",
+    "miniprogram_api.views.notifications",
+    "miniprogram_api.views.requests",
+    "miniprogram_api.views.admin_requests",
+    "miniprogram_api.views.request_config",
+    "miniprogram_api.views.request_export",
+    "miniprogram_api.views.open311",
+    "miniprogram_api.views.media",
+    "miniprogram_api.views.transparency",
+    "miniprogram_api.views.reports",
+    "miniprogram_api.views.admin_reports",
 )
 
 
@@ -42,6 +53,7 @@ def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flas
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        MEDIA_ROOT=settings.media_root,
         LINLI_SETTINGS=settings,
     )
     app.json.ensure_ascii = False
@@ -52,6 +64,9 @@ def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flas
 
         wechat_gateway = build_gateway(settings)
     app.extensions["wechat"] = wechat_gateway
+    from miniprogram_api.wechat.content import WeChatContentChecker
+
+    app.extensions["content_checker"] = WeChatContentChecker(wechat_gateway)
 
     import importlib
 

@@ -267,7 +267,10 @@ def build_dependencies(settings, gateway) -> dict:
     ids = template_ids({**os.environ, **settings.extra})
     if settings.wechat_mode == "fake":  # development: every template works against the fake
         ids = {key: ids.get(key, f"fake-{key}") for key in TEMPLATES}
-    return {"sender": WeChatSender(gateway, settings), "template_ids": ids}
+    from app.media.storage import FileSystemStorage
+
+    return {"sender": WeChatSender(gateway, settings), "template_ids": ids,
+            "storage": FileSystemStorage(settings.media_root)}
 
 
 def serve(settings, gateway, *, stop: threading.Event | None = None,

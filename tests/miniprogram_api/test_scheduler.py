@@ -79,12 +79,15 @@ def test_a_failing_job_is_logged_without_its_message_and_the_next_job_still_runs
     assert "13800001234" not in caplog.text and "张三" not in caplog.text
 
 
-def test_the_notifications_job_runs_through_the_runner_with_injected_dependencies():
+def test_the_notifications_job_runs_through_the_runner_with_injected_dependencies(tmp_path):
+    from app.media.storage import FileSystemStorage
+
     resident = make_user()
     subscribe(resident)
     row = notify(resident)
     sender = RecordingSender()
-    runner = sched.JobRunner(JOBS, {"sender": sender, "template_ids": TEMPLATE_IDS})
+    runner = sched.JobRunner(JOBS, {"sender": sender, "template_ids": TEMPLATE_IDS,
+                                    "storage": FileSystemStorage(str(tmp_path))})
     assert runner.run_once("notifications.send") is True
     assert Notification.get_by_id(row.id).status == "sent" and len(sender.sent) == 1
 
@@ -174,3 +177,13 @@ def _wait_until(condition, timeout=5.0):
     while not condition():
         assert time.monotonic() < deadline, "condition not reached"
         time.sleep(0.005)
+
+
+def test_every_declared_job_binds_to_the_dependencies_the_scheduler_builds(settings):
+    from miniprogram_api.wechat import build_gateway
+
+    gateway = build_gateway(settings.with_overrides(wechat_mode="fake"))
+    runner = sched.JobRunner(JOBS, sched.build_dependencies(settings, gateway))
+    assert {"notifications.send", "requests.escalate", "media.purge_unattached"} <= set(
+        runner.jobs)
+    assert runner.run_once("requests.escalate") is True
