@@ -31,6 +31,10 @@ BLUEPRINTS = (
     "miniprogram_api.views.open311",
     "miniprogram_api.views.media",
     "miniprogram_api.views.transparency",
+    "miniprogram_api.views.posts",
+    "miniprogram_api.views.admin_posts",
+    "miniprogram_api.views.wishes",
+    "miniprogram_api.views.admin_wishes",
     "miniprogram_api.views.reports",
     "miniprogram_api.views.admin_reports",
 )
