@@ -77,4 +77,8 @@ JOBS: tuple[Job, ...] = (
         "举报办理时限：到期前一天提醒承办人，超期向上一级催办"),
     Job("reports.destroy_expired", "app.reports.jobs:destroy_expired", Cron(minute="41", hour="3"),
         "销毁超过保存期限的已办结举报（删除其密钥与密文）"),
+    Job("points.verify_balances", "app.points.jobs:verify_balances", Cron(minute="23", hour="2"),
+        "积分核对：按流水重算每个账户的余额与累计积分，不一致即告警"),
+    Job("points.credit_pending", "app.points.jobs:credit_pending", Every(300),
+        "积分入账：补记等待规则、积分池或住户绑定的积分事件"),
 )

@@ -37,6 +37,10 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_wishes",
     "miniprogram_api.views.reports",
     "miniprogram_api.views.admin_reports",
+    "miniprogram_api.views.points",
+    "miniprogram_api.views.admin_points",
+    "miniprogram_api.views.actions",
+    "miniprogram_api.views.admin_actions",
 )
 
 
