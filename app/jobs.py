@@ -81,4 +81,12 @@ JOBS: tuple[Job, ...] = (
         "积分核对：按流水重算每个账户的余额与累计积分，不一致即告警"),
     Job("points.credit_pending", "app.points.jobs:credit_pending", Every(300),
         "积分入账：补记等待规则、积分池或住户绑定的积分事件"),
+    Job("bot.deliver", "bot.jobs:deliver", Every(10),
+        "群机器人投递：把群通知分发到已绑定的群，按每个机器人每分钟 20 条限速、按顺序发送"),
+    Job("bot.progress", "app.bot.jobs:progress_notices", Every(60),
+        "群诉求进展：群里登记的诉求受理、办结、提级督办时，在原群发简短通知"),
+    Job("bot.purge", "app.bot.jobs:purge_expired", Cron(minute="47", hour="3"),
+        "清理超过保存期限的群消息与消息台账"),
+    Job("bot.pull_archive", "bot.jobs:pull_archive", Every(30),
+        "企业微信会话存档：拉取外部群消息（仅在配置了存档 SDK 时运行）"),
 )

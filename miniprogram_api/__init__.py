@@ -39,6 +39,8 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_reports",
     "miniprogram_api.views.points",
     "miniprogram_api.views.admin_points",
+    "bot.http",
+    "miniprogram_api.views.admin_bot",
     "miniprogram_api.views.actions",
     "miniprogram_api.views.admin_actions",
 )

@@ -1,0 +1,1 @@
+"""The bot feature's domain: group bindings, the message ledger, the dialog, the outbound queue."""

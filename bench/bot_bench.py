@@ -1,0 +1,216 @@
+"""Benchmark: bot callback handling under gunicorn on loopback, plus the classifier figures.
+
+    .venv/bin/python bench/bot_bench.py [--database-url postgresql://…] [--requests 2000]
+
+For each database (a fresh SQLite file; with ``--database-url`` a PostgreSQL database migrated
+in place) it configures a WeCom smart-bot endpoint and a relay bridge, binds one group per
+scenario, starts gunicorn exactly as ``bench/me_bench.py`` does and sends a bounded load of
+POST callbacks, each a new message (distinct msgid) built with the real crypto before timing
+starts. Scenarios: ``chatter`` (group chatter through the HMAC-signed relay: stored, left
+alone, no reply — the bulk of a group's traffic), ``help`` (a smart-bot @-mention saying thanks:
+the help text comes back encrypted), ``complaint`` (a smart-bot message with the 投诉 marker:
+one new request each, numbered in the encrypted reply) and ``retry`` (one smart-bot callback
+sent again and again: the ledger replays the stored answer). Latency is per request, send to
+body read; results go to ``bench/results/bot_bench-*.json``. The classifier's figures come
+from ``bench/bot_classifier.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import bot_classifier, loadgen  # noqa: E402
+from bench.me_bench import GUNICORN, HOST, gunicorn  # noqa: E402
+
+RELAY_SECRET = "bench-relay-secret-0123456789"
+CHATTER = ("今天菜市场的青菜好便宜", "下午一起去公园跳广场舞吗", "周末愉快～",
+           "有没有人拼车去火车站", "小区门口新开了一家包子铺，味道不错")
+SCENARIOS = ("chatter", "help", "complaint", "retry")
+
+
+def prepare(database_url: str, secret: str) -> dict:
+    """Migrate, configure endpoints and bind one group per scenario; returns their ids."""
+    import migrations
+    from app import crypto
+    from app.accounts.models import RoleGrant, User
+    from app.accounts.tokens import load_actor
+    from app.bot import config
+    from app.bot.dictionary import ensure_seed_dictionary
+    from app.bot.groups import issue_binding_code
+    from app.bot.inbox import receive
+    from app.bot.messages import InboundMessage, Sender
+    from app.clock import utcnow
+    from app.db import init_database
+    from app.regions.models import Region
+    from app.regions.services import create_region
+    from app.requests.setup import ensure_default_categories
+    from bench.me_bench import BENCH_TREE
+    from tests.bot import wire
+
+    crypto.configure(secret)
+    db = init_database(database_url, pool_size=1)
+    migrations.upgrade(db)
+    run = secrets.token_hex(4)
+    with db.connection_context():
+        with db.atomic():
+            parent, nodes = None, {}
+            for level, code, name in BENCH_TREE:
+                parent = (Region.get_or_none(Region.code == code)
+                          or create_region(code=code, name=name, level=level, parent=parent))
+                nodes[level] = parent
+            ensure_default_categories()
+            ensure_seed_dictionary()
+            worker = User.create(display_name="压测网格员")
+            RoleGrant.create(user=worker, role="grid_worker", region=nodes["grid"])
+            admin = User.create(display_name="压测管理员")
+            RoleGrant.create(user=admin, role="town_admin", region=nodes["town"])
+        boss = load_actor(admin, "staff")
+        smart = config.create_endpoint(boss, kind="wecom_bot", name="压测机器人",
+                                       region_id=nodes["town"].id, token=wire.DOC_TOKEN,
+                                       encoding_aes_key=wire.DOC_AES_KEY)
+        relay = config.create_endpoint(boss, kind="relay", name="压测转发桥",
+                                       region_id=nodes["town"].id, secret=RELAY_SECRET)
+        chats = {}
+        for scenario, endpoint in (("chatter", relay), ("help", smart), ("complaint", smart),
+                                   ("retry", smart)):
+            chat = f"bench-{run}-{scenario}"
+            code = issue_binding_code(load_actor(worker, "staff"), nodes["building"].id).code
+            receive(InboundMessage(
+                channel=endpoint.kind, msg_id=f"{endpoint.id}:bind-{chat}",
+                chat_id=f"{endpoint.id}:{chat}", sender=Sender("wecom_user", "gw", "bench"),
+                text=f"绑定 {code}", created_at=utcnow()))
+            chats[scenario] = chat
+    if hasattr(db, "close_all"):
+        db.close_all()
+    return {"smart": smart.id, "relay": relay.id, "chats": chats, "run": run}
+
+
+def _payloads(setup: dict, scenario: str, count: int, seed: str
+              ) -> list[tuple[str, bytes, dict]]:
+    from tests.bot import wire
+
+    chat = setup["chats"][scenario]
+    out = []
+    for i in range(count):
+        msgid = "retry-1" if scenario == "retry" else f"{setup['run']}-{scenario}-{seed}-{i}"
+        text = "谢谢网格员！辛苦了" if scenario == "help" else CHATTER[i % len(CHATTER)]
+        if scenario in ("complaint", "retry"):
+            text = f"投诉 小区门口的垃圾桶好几天没人清了（第{seed}-{i}次）"
+        if scenario == "chatter":
+            body = json.dumps({"msg_id": msgid, "chat_id": chat, "text": text,
+                               "sender": {"id": f"wm{i % 50}", "kind": "wecom_external"}},
+                              ensure_ascii=False).encode()
+            out.append(("/bot/relay", body, wire.relay_headers(setup["relay"], RELAY_SECRET,
+                                                               body)))
+            continue
+        message = {"msgid": msgid, "aibotid": "bench", "chatid": chat, "chattype": "group",
+                   "from": {"userid": f"user{i % 50}"}, "msgtype": "text",
+                   "text": {"content": f"@社区助手 {text}"}}
+        args, body = wire.smart_bot_post(wire.DOC_TOKEN, wire.DOC_AES_KEY, message)
+        query = "&".join(f"{k}={v}" for k, v in args.items())
+        out.append((f"/bot/wecom-bot/{setup['smart']}?{query}", body,
+                    {"Content-Type": "application/json"}))
+    return out
+
+
+def _client(port: int, setup: dict, scenario: str, count: int, seed: str, time_cap: float):
+    payloads = _payloads(setup, scenario, count, seed)
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    latencies, errors = [], 0
+    start = time.monotonic()
+    deadline = start + time_cap
+    for path, body, headers in payloads:
+        if time.monotonic() >= deadline:
+            break
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            errors += response.status != 200
+            if response.will_close:
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+        latencies.append(time.perf_counter() - t0)
+    return start, time.monotonic(), latencies, errors
+
+
+def load(name: str, port: int, setup: dict, scenario: str, total: int, clients: int,
+         time_cap: float, tag: str = "run") -> loadgen.Result:
+    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
+    with mp.get_context("spawn").Pool(clients) as pool:
+        parts = pool.starmap(_client, [(port, setup, scenario, share, f"{tag}{seed}", time_cap)
+                                       for seed, share in enumerate(shares)])
+    latencies = sorted(lat for part in parts for lat in part[2])
+    wall = max(p[1] for p in parts) - min(p[0] for p in parts)
+    return loadgen.Result(name, len(latencies), sum(p[3] for p in parts), wall, latencies)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="bot callbacks under gunicorn")
+    parser.add_argument("--database-url", help="also bench on this postgresql:// database")
+    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--time-cap", type=float, default=60)
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    secret = secrets.token_urlsafe(48)
+    base_env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
+                    WECHAT_APPID="wx-bench-appid", WECHAT_SECRET="wx-bench-secret",
+                    LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    results = []
+    with tempfile.TemporaryDirectory(prefix="linli-bot-bench-") as tmp:
+        databases = [("SQLite", f"sqlite:///{tmp}/bench.db")]
+        if args.database_url:
+            databases.append(("PostgreSQL", args.database_url))
+        for label, url in databases:
+            setup = prepare(url, secret)
+            with gunicorn("miniprogram_api:create_app()", dict(base_env, DATABASE_URL=url),
+                          "/healthz") as port:
+                for scenario in SCENARIOS:  # every code path imported and cached first
+                    load("warm-up", port, setup, scenario, 40, 2, 20, tag="warm")
+                for scenario in SCENARIOS:
+                    print(f"-- {scenario} ({label})", flush=True)
+                    results.append(load(f"{scenario} ({label})", port, setup, scenario,
+                                        args.requests, args.clients, args.time_cap))
+    print()
+    print(f"gunicorn {' '.join(GUNICORN)}; {os.cpu_count()} cores; "
+          f"Python {platform.python_version()}; {dt.date.today().isoformat()}")
+    print("| scenario | requests | errors | msg/s | p50 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        d = r.as_dict()
+        print(f"| {r.name} | {d['requests']} | {d['errors']} | {d['req_per_s']} | "
+              f"{d['p50_ms']} | {d['p99_ms']} |")
+    print()
+    classifier = bot_classifier.main(["--json"])
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bot_bench-{stamp}.json").write_text(json.dumps(
+        {"gunicorn": GUNICORN, "cores": os.cpu_count(), "args": vars(args),
+         "results": [r.as_dict() for r in results], "classifier": classifier}, indent=2,
+        ensure_ascii=False))
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per WeChat surface: verify, decrypt, normalise to InboundMessage, render answers."""
