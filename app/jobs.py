@@ -81,6 +81,8 @@ JOBS: tuple[Job, ...] = (
         "积分核对：按流水重算每个账户的余额与累计积分，不一致即告警"),
     Job("points.credit_pending", "app.points.jobs:credit_pending", Every(300),
         "积分入账：补记等待规则、积分池或住户绑定的积分事件"),
+    Job("disclosures.cadence", "app.disclosures.jobs:check_cadence", Cron(minute="35", hour="*"),
+        "公开频次：为已结束的月份、季度生成应公开事项，逾期未公开的标记逾期并通知镇街与纪检"),
     Job("bot.deliver", "bot.jobs:deliver", Every(10),
         "群机器人投递：把群通知分发到已绑定的群，按每个机器人每分钟 20 条限速、按顺序发送"),
     Job("bot.progress", "app.bot.jobs:progress_notices", Every(60),
@@ -89,4 +91,6 @@ JOBS: tuple[Job, ...] = (
         "清理超过保存期限的群消息与消息台账"),
     Job("bot.pull_archive", "bot.jobs:pull_archive", Every(30),
         "企业微信会话存档：拉取外部群消息（仅在配置了存档 SDK 时运行）"),
+    Job("livestreams.remind", "app.livestreams.jobs:remind_upcoming", Every(300),
+        "直播：开始前半小时再次通知村(社区)群（每场只提醒一次）"),
 )

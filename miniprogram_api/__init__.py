@@ -43,6 +43,16 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_bot",
     "miniprogram_api.views.actions",
     "miniprogram_api.views.admin_actions",
+    "miniprogram_api.views.disclosures",
+    "miniprogram_api.views.admin_disclosures",
+    "miniprogram_api.views.ledger",
+    "miniprogram_api.views.admin_ledger",
+    "miniprogram_api.views.notices",
+    "miniprogram_api.views.admin_notices",
+    "miniprogram_api.views.powers",
+    "miniprogram_api.views.admin_powers",
+    "miniprogram_api.views.admin_seals",
+    "miniprogram_api.views.livestreams",
 )
 
 

@@ -23,7 +23,7 @@ UNIT_KINDS = ("grid", "village", "department")
 DEFAULT_CATEGORIES = (
     ("environment", "环境卫生"), ("property", "物业管理"), ("roads", "道路交通"),
     ("water_power", "水电气"), ("neighbour", "邻里纠纷"), ("safety", "安全隐患"),
-    ("elderly", "养老助残"), ("other", "其他"),
+    ("elderly", "养老助残"), ("disclosure", "要求公开"), ("other", "其他"),
 )
 
 

@@ -95,8 +95,8 @@ def test_a_towns_categories_are_read_and_overridden(client, town):
                                       "active": True, "customised": True}
     page = client.get(f"{url}?town_id={town.tree.town_a.id}&limit=5",
                       headers=staff(town.town_admin)).get_json()["data"]
-    assert [c["code"] for c in page["items"]] == ["elderly", "environment", "neighbour",
-                                                  "other", "property"]
+    assert [c["code"] for c in page["items"]] == ["disclosure", "elderly", "environment",
+                                                  "neighbour", "other"]
     rest = client.get(f"{url}?town_id={town.tree.town_a.id}&cursor={page['next_cursor']}",
                       headers=staff(town.town_admin)).get_json()["data"]
     roads = next(c for c in rest["items"] if c["code"] == "roads")
