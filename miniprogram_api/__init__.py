@@ -53,6 +53,8 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_powers",
     "miniprogram_api.views.admin_seals",
     "miniprogram_api.views.livestreams",
+    "miniprogram_api.views.projects",
+    "miniprogram_api.views.admin_projects",
 )
 
 

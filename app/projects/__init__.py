@@ -1,0 +1,1 @@
+"""微实事 projects: voting rounds, proposals, ballots, results, milestones, spending, ratings."""

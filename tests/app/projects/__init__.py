@@ -1,0 +1,1 @@
+"""Tests of 微实事 projects (app/projects)."""
