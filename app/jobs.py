@@ -93,4 +93,6 @@ JOBS: tuple[Job, ...] = (
         "企业微信会话存档：拉取外部群消息（仅在配置了存档 SDK 时运行）"),
     Job("livestreams.remind", "app.livestreams.jobs:remind_upcoming", Every(300),
         "直播：开始前半小时再次通知村(社区)群（每场只提醒一次）"),
+    Job("consultations.advance", "app.consultations.jobs:advance", Every(60),
+        "议事协商：到开始时间的议题开放讨论，到截止时间的议题截止讨论与投票"),
 )

@@ -55,6 +55,8 @@ BLUEPRINTS = (
     "miniprogram_api.views.livestreams",
     "miniprogram_api.views.projects",
     "miniprogram_api.views.admin_projects",
+    "miniprogram_api.views.consultations",
+    "miniprogram_api.views.admin_consultations",
 )
 
 
