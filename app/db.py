@@ -45,6 +45,12 @@ def make_database(url: str, *, pool_size: int = 8, busy_timeout_ms: int = 5000):
             timeout=busy_timeout_ms / 1000,
             # A pooled connection may be handed to another thread later (never to two at once).
             check_same_thread=False,
+            # Transactions begin IMMEDIATE. A deferred transaction that reads first and writes
+            # later cannot wait for the write lock: if another connection committed meanwhile,
+            # SQLite refuses the upgrade at once with "database is locked" (the busy timeout
+            # does not apply) and the user gets a 500. Taking the lock at BEGIN makes writers
+            # wait their turn instead; WAL readers outside a transaction are not blocked.
+            lock_type="IMMEDIATE",
         )
     parsed = urlparse(url)
     if parsed.scheme not in ("postgresql", "postgres"):

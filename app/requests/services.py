@@ -79,9 +79,10 @@ def _resident_region(actor: Actor, region_id: int | None) -> Region:
     return region
 
 
-def _submitter_for_staff_entry(actor: Actor, region: Region, name: str | None,
-                               phone: str | None, user_id: int | None) -> User:
-    authorize(actor, policies.ENTER, region.path)
+def _submitter_for_staff_entry(name: str | None, phone: str | None,
+                               user_id: int | None) -> User:
+    """The resident a staff member enters a request for (the caller checked ENTER); a person
+    known only by phone number gets an account without WeChat, found again by that number."""
     if user_id is not None:
         user = User.get_or_none(User.id == user_id)
         if user is None:
@@ -122,22 +123,27 @@ def submit_request(actor: Actor, *, type: str, category_code: str, text: str,
     if len(photo_ids) > MAX_PHOTOS:
         raise InvalidInput("request.too_many_photos", f"最多上传 {MAX_PHOTOS} 张照片")
     now = utcnow()
+    # Everything that only reads, and the content check (an HTTP call to WeChat in live mode,
+    # which may refresh the access token), happens before the transaction: the write lock is
+    # then held only for the inserts.
+    if channel in STAFF_CHANNELS:
+        if region_id is None:
+            raise InvalidInput("request.location_required", "请选择诉求发生的位置")
+        region = regions.get_region(region_id)
+        authorize(actor, policies.ENTER, region.path)
+        category_for(region.path, category_code)
+        held = screen_text(checker or WordListChecker(), text, openid=None)
+    else:
+        region = _resident_region(actor, region_id)
+        category_for(region.path, category_code)
+        submitter = User.get_by_id(actor.user_id)
+        held = screen_text(checker or WordListChecker(), text,
+                           openid=openid or submitter.openid)
     with database.atomic():
         if channel in STAFF_CHANNELS:
-            if region_id is None:
-                raise InvalidInput("request.location_required", "请选择诉求发生的位置")
-            region = regions.get_region(region_id)
             on_behalf = on_behalf or {}
-            submitter = _submitter_for_staff_entry(actor, region, on_behalf.get("name"),
-                                                   on_behalf.get("phone"),
+            submitter = _submitter_for_staff_entry(on_behalf.get("name"), on_behalf.get("phone"),
                                                    on_behalf.get("user_id"))
-            held = screen_text(checker or WordListChecker(), text, openid=None)
-        else:
-            region = _resident_region(actor, region_id)
-            submitter = User.get_by_id(actor.user_id)
-            held = screen_text(checker or WordListChecker(), text,
-                               openid=openid or submitter.openid)
-        category_for(region.path, category_code)
         levels = {node.level: node.id for node in regions.ancestors(region)}
         request = Request.create(
             tracking_no=next_tracking_no(now), type=type, category_code=category_code,
