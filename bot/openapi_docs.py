@@ -8,6 +8,9 @@ _WECHAT_ERRORS = {"400": "报文格式错误或无法解密（不保存任何内
                   "403": "签名错误或时间戳超出 5 分钟",
                   "404": "接入配置不存在或已停用", "413": "报文超过 64 KiB"}
 _TEXT = {"type": "string"}
+# A path whose id is not a number never reaches the bot: the app's router answers it with
+# the JSON error envelope, so an error body is either the bot's text or that envelope.
+_TEXT_OR_ENVELOPE = {"oneOf": [_TEXT, {"$ref": "#/components/schemas/ErrorEnvelope"}]}
 
 
 def document(bp) -> None:
@@ -15,12 +18,14 @@ def document(bp) -> None:
                        ("/wecom-app/<int:endpoint_id>", "企业微信自建应用"),
                        ("/mp/<int:endpoint_id>", "公众号")):
         document_raw(bp, rule, method="GET", summary=f"{name}回调地址校验（返回明文 echostr）",
-                     raw_response=_TEXT, raw_error=_TEXT, raw_error_statuses=_WECHAT_ERRORS,
+                     raw_response=_TEXT, raw_error=_TEXT_OR_ENVELOPE,
+                     raw_error_statuses=_WECHAT_ERRORS,
                      tags=("bot",))
         document_raw(bp, rule, method="POST",
                      summary=f"{name}消息回调（微信原生格式，被动回复；重试只回同一答复）",
                      raw_response={"type": "object", "description": "加密的被动回复或空"},
-                     raw_error=_TEXT, raw_error_statuses=_WECHAT_ERRORS, tags=("bot",))
+                     raw_error=_TEXT_OR_ENVELOPE, raw_error_statuses=_WECHAT_ERRORS,
+                     tags=("bot",))
     envelope = {"type": "object", "properties": {
         "ok": {"type": "boolean"},
         "data": {"type": "object", "properties": {"reply": {"type": "string", "nullable": True},

@@ -58,6 +58,13 @@ class Settings:
     db_pool_size: int = 8
     sqlite_busy_timeout_ms: int = 5000
     log_level: str = "INFO"
+    # Operations (/metrics, rate limits, proxies in front of gunicorn).
+    metrics_token: str | None = None
+    trusted_proxy_count: int = 0
+    rate_limits_enabled: bool = True
+    rate_limit_staff_login: str = "10 per minute"
+    rate_limit_request_submit: str = "20 per hour"
+    rate_limit_receipt_check: str = "30 per hour"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -103,6 +110,17 @@ def load_settings(environ: dict | None = None) -> Settings:
         db_pool_size=_int(env, "DB_POOL_SIZE", defaults.db_pool_size),
         sqlite_busy_timeout_ms=_int(env, "SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms),
         log_level=env.get("LOG_LEVEL") or defaults.log_level,
+        metrics_token=env.get("METRICS_TOKEN") or None,
+        trusted_proxy_count=_int(env, "TRUSTED_PROXY_COUNT", defaults.trusted_proxy_count),
+        # Off by default under test: the suite logs in and submits from one address far
+        # faster than any person; the rate-limit tests switch them on.
+        rate_limits_enabled=_bool(env.get("RATE_LIMITS_ENABLED"), name != "test"),
+        rate_limit_staff_login=env.get("RATE_LIMIT_STAFF_LOGIN")
+        or defaults.rate_limit_staff_login,
+        rate_limit_request_submit=env.get("RATE_LIMIT_REQUEST_SUBMIT")
+        or defaults.rate_limit_request_submit,
+        rate_limit_receipt_check=env.get("RATE_LIMIT_RECEIPT_CHECK")
+        or defaults.rate_limit_receipt_check,
     )
     validate(settings)
     return settings
@@ -114,8 +132,20 @@ def validate(settings: Settings) -> None:
         raise ConfigError("WECHAT_MODE must be 'fake' or 'live'")
     if not settings.database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError("DATABASE_URL must start with sqlite:/// or postgresql://")
+    for name in ("rate_limit_staff_login", "rate_limit_request_submit",
+                 "rate_limit_receipt_check"):
+        _check_rate(name, getattr(settings, name))
     if settings.is_production:
         if settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32:
             raise ConfigError("production needs SECRET_KEY set to 32+ random characters")
         if settings.wechat_mode == "fake":
             raise ConfigError("production must not run with WECHAT_MODE=fake")
+
+
+def _check_rate(name: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name.upper()} must read like '10 per minute', got {value!r}") from exc

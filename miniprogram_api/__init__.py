@@ -6,7 +6,7 @@ envelope and the CLI. ``flask --app miniprogram_api <command>`` finds it by name
 
 from __future__ import annotations
 
-import logging
+import re
 import secrets
 
 from flask import Flask, g, request
@@ -15,6 +15,7 @@ from app import crypto
 from app.db import database, init_database
 from config import Settings, load_settings
 from miniprogram_api.envelope import install_error_handlers
+from miniprogram_api.logs import configure_logging  # JSON lines; the scheduler imports it here
 
 BLUEPRINTS = (
     "miniprogram_api.views.meta",
@@ -57,13 +58,31 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_projects",
     "miniprogram_api.views.consultations",
     "miniprogram_api.views.admin_consultations",
+    "miniprogram_api.metrics",
 )
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # urllib3 logs full request URLs at DEBUG; WeChat URLs carry secrets and login codes.
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _install_operations(app: Flask, settings: Settings) -> None:
+    """Proxy headers, access log, latency metrics, rate limits and the 422 for numbers a
+    column cannot hold (issue 10: operations and fuzzing)."""
+    from miniprogram_api.input_limits import install_input_limits
+    from miniprogram_api.logs import install_access_log
+    from miniprogram_api.metrics import install_request_metrics
+    from miniprogram_api.ratelimit import install_rate_limits
+    from miniprogram_api.views.reports import on_report_route
+
+    if settings.trusted_proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count)
+    # after_request hooks run last-registered first: metrics observe after the access line.
+    install_request_metrics(app)
+    install_access_log(app, skip=on_report_route)
+    install_rate_limits(app, settings)
+    install_input_limits(app)
 
 
 def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flask:
@@ -97,10 +116,14 @@ def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flas
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
     install_error_handlers(app)
+    _install_operations(app, settings)
 
     @app.before_request
     def _open():
-        g.request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
+        # nginx passes its $request_id; anything else a client sends is replaced, so a log
+        # line's id is always a short token and never text the caller chose.
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
         database.connect(reuse_if_open=True)
 
     @app.after_request

@@ -34,6 +34,19 @@ def register_cli(app: Flask) -> None:
         for name, applied in migrations.status(database.obj):
             click.echo(f"[{'x' if applied else ' '}] {name}")
 
+    @db_group.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def db_backup(path):
+        """Online backup of the SQLite database to PATH (PostgreSQL: deploy/backup)."""
+        from app.backup import BackupError, backup_sqlite, sqlite_path
+
+        settings = app.config["LINLI_SETTINGS"]
+        try:
+            result = backup_sqlite(sqlite_path(settings.database_url), path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"backed up {result.tables} tables, {result.size_bytes} bytes to {result.path}")
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo town (idempotent) and print the demo logins."""

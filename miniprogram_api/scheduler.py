@@ -32,7 +32,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
-from app.clock import SHANGHAI
+from app import monitoring
+from app.clock import SHANGHAI, utcnow
 from app.db import database, make_database
 from app.errors import DomainError
 from app.jobs import DEPENDENCIES, JOBS, Cron, Every, Job
@@ -212,6 +213,7 @@ class JobRunner:
     def run_once(self, job_id: str) -> bool:
         """Run one job now; True when it finished, False when it raised (and was logged)."""
         fn, kwargs = self._calls[job_id]
+        started = utcnow()
         try:
             with database.connection_context():
                 result = fn(**kwargs)
@@ -221,10 +223,20 @@ class JobRunner:
             stack = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}"
                               for f in traceback.extract_tb(exc.__traceback__))
             log.error("job %s failed: %s%s\n%s", job_id, type(exc).__name__, code, stack)
+            self._record(job_id, False, started)
             return False
         if result:
             log.info("job %s done: %s", job_id, result)
+        self._record(job_id, True, started)
         return True
+
+    def _record(self, job_id: str, ok: bool, started) -> None:
+        """Note the run for /metrics; a failure to note it is logged, never raised."""
+        try:
+            with database.connection_context():
+                monitoring.record_job_run(job_id, ok, started=started, finished=utcnow())
+        except Exception as exc:
+            log.warning("job %s run not recorded: %s", job_id, type(exc).__name__)
 
     def run_all(self) -> dict[str, bool]:
         """Run every job once, in table order (a failing job does not stop the next)."""

@@ -1,12 +1,26 @@
-"""Health checks and the OpenAPI document."""
+"""Health checks and the OpenAPI document.
 
+``/healthz``: the process answers (liveness; never touches the database, so a database outage
+does not make the supervisor restart healthy workers). ``/readyz``: this instance can serve
+(readiness; the load balancer's probe): the database answers and its schema is at least as new
+as this code's migrations, so a freshly deployed instance gets no traffic before ``db
+upgrade``. Not ready is a 503 in the envelope, never a 500 with a traceback.
+"""
+
+import logging
+
+import peewee
 from flask import Blueprint, jsonify
 
+import migrations
 from app.db import database
+from miniprogram_api.envelope import fail
 from miniprogram_api.openapi import build_spec
 
 bp = Blueprint("meta", __name__)
+log = logging.getLogger("linli.health")
 _spec_cache: dict = {}
+_schema_current: list[bool] = []  # set once the schema was seen up to date (code cannot change)
 
 
 @bp.get("/healthz")
@@ -16,7 +30,15 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    database.execute_sql("SELECT 1")
+    try:
+        database.execute_sql("SELECT 1")
+        if not _schema_current:
+            if migrations.pending(database.obj):
+                return fail(503, "service.schema_behind", "服务正在升级，请稍后再试")
+            _schema_current.append(True)
+    except peewee.DatabaseError as exc:  # OperationalError / InterfaceError included
+        log.warning("not ready: database unreachable (%s)", type(exc).__name__)
+        return fail(503, "service.database_unavailable", "服务暂时不可用，请稍后再试")
     return jsonify({"ok": True, "data": {"status": "ready"}})
 
 

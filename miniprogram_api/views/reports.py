@@ -37,7 +37,8 @@ from miniprogram_api.schemas.reports import (
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports")
-REPORT_PATHS = ("/api/v1/reports", "/admin/api/v1/reports")
+REPORT_PATHS = ("/api/v1/reports", "/admin/api/v1/reports",
+                "/console/reports")  # the officers' console pages (console.reports_pages)
 RECEIPT_HEADER = "X-Report-Receipt"
 RECEIPT_ERRORS = ("report.not_found", "report.too_many_attempts")
 
