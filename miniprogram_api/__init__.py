@@ -58,6 +58,8 @@ BLUEPRINTS = (
     "miniprogram_api.views.admin_projects",
     "miniprogram_api.views.consultations",
     "miniprogram_api.views.admin_consultations",
+    "miniprogram_api.console",
+    "miniprogram_api.public_pages",
     "miniprogram_api.metrics",
 )
 

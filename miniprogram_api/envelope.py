@@ -2,13 +2,18 @@
 
 Every error path — domain errors, marshmallow validation, Werkzeug's 404/405/413, and uncaught
 exceptions — is rendered here, so clients parse exactly one shape.
+
+HTML pages (the staff console) are the one exception: a blueprint that serves pages registers a
+renderer for its URL prefix with :func:`register_html_errors`, and errors under that prefix are
+rendered by it as a page instead of JSON. The status and Chinese message are the same.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, g, jsonify
+from flask import Flask, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -42,9 +47,28 @@ def fail(status: int, code: str, message: str, details: dict | None = None, head
     return response
 
 
+HtmlErrorRenderer = Callable[[int, str, str], object]
+
+
+def register_html_errors(app: Flask, prefix: str, renderer: HtmlErrorRenderer) -> None:
+    """Render errors of requests under ``prefix`` with ``renderer(status, code, message)``."""
+    app.extensions.setdefault("html_error_pages", []).append((prefix, renderer))
+
+
+def _html_page(status: int, code: str, message: str):
+    """The HTML error page for this request's path, if a page blueprint claims it."""
+    for prefix, renderer in current_app.extensions.get("html_error_pages", ()):
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return renderer(status, code, message)
+    return None
+
+
 def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
+        page = _html_page(exc.status, exc.code, exc.message)
+        if page is not None:
+            return page
         headers = None
         if exc.status == 429 and "retry_after" in exc.details:
             headers = {"Retry-After": str(exc.details["retry_after"])}
@@ -53,12 +77,18 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
         fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        page = _html_page(422, "validation.failed", "提交的内容不符合要求")
+        if page is not None:
+            return page
         return fail(422, "validation.failed", "提交的内容不符合要求", {"fields": fields})
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
         code, message = HTTP_ERRORS.get(status, ("http.error", "请求无法完成"))
+        page = _html_page(status, code, message)
+        if page is not None:
+            return page
         allow = exc.get_headers() if status == 405 else None
         headers = [(k, v) for k, v in (allow or []) if k.lower() == "allow"]
         return fail(status, code, message, headers=headers or None)
@@ -68,4 +98,7 @@ def install_error_handlers(app: Flask) -> None:
         # The traceback goes to the log with the request id, never to the client.
         log.exception("unhandled error request_id=%s", g.get("request_id", "-"))
         code, message = HTTP_ERRORS[500]
+        page = _html_page(500, code, message)
+        if page is not None:
+            return page
         return fail(500, code, message, {"request_id": g.get("request_id")})

@@ -1,0 +1,84 @@
+"""The staff web console (``/console``): server-rendered Chinese pages over the same services
+the ``/admin/api/v1`` endpoints call. No rule lives here; pages read a form, call one service,
+and render. Every asset is served by the app (``/console/static/…``); nothing from a CDN.
+
+Layout
+------
+``blueprint.py``      the ``bp`` object; session cookie settings (HttpOnly, SameSite=Lax,
+                      Secure outside development, path /console), the CSRF check before every
+                      POST, security headers (CSP 'self' only), the template context.
+``csrf.py``           the synchronizer token (hidden field ``csrf_token`` in every POST form).
+``session.py``        login / logout (``app.accounts.staff.staff_login``), ``console_actor()``
+                      and the ``@page`` decorator, the role/scope switcher, large-font toggle.
+``pages.py``          helpers: ``render``, ``perform`` (one service call from a form, refusals
+                      flashed back), ``link_for``, ``local_time``, ``form_text``/``form_int``,
+                      and the Chinese 400/403/404/500 pages (``error_page``, registered with
+                      ``miniprogram_api.envelope.register_html_errors`` for ``/console``; the
+                      APIs keep the JSON envelope).
+``home.py``           "my work": one ``WorkList`` per queue the person may see.
+``requests_pages.py`` request queues and detail; ``request_forms.py`` which transition forms a
+                      person is offered; ``request_actions.py`` the POST routes of those forms.
+``actions_pages.py``  an action's check-in screen (rotating QR) and certificates.
+``dashboards.py``     统计看板: charts (vendored ECharts) + tables + Excel export per chart;
+                      ``dashboard_charts.py`` the charts, figures from app.dashboards / stats.
+Templates: ``miniprogram_api/templates/console/`` (``base.html`` holds the header, the grant
+switcher, flashed messages and the large-font toggle). CSS/JS: ``miniprogram_api/static/console/``
+(our own ``console.css`` and ``console.js``, no third-party files yet; a vendored library goes
+in ``static/console/vendor/<name>/`` with its LICENSE file beside it).
+
+How to add a page (e.g. the wish review queue)
+----------------------------------------------
+1. Create ``miniprogram_api/console/wishes_pages.py`` with a module docstring, and write views::
+
+       @bp.route("/wishes")
+       @page
+       def wish_queue(actor):                      # endpoint "console.wish_queue"
+           query = review.staff_wishes_query(actor, queue="review")
+           result = page_of(query, Wish.id, cursor=request.args.get("cursor"), limit=20)
+           return render("console/wishes/queue.html", rows=result.items, ...)
+
+   ``@page`` hands you the actor (narrowed to the chosen grant) and sends anonymous visitors
+   to the login. Call the feature's service (the one its ``admin_*.py`` view calls); a Forbidden
+   or NotFound it raises becomes the Chinese 403/404 page by itself — never pre-check roles in
+   the view except to decide which buttons to *offer* (see ``request_forms.py``).
+2. For a POST form: ``@bp.route("/wishes/<int:wish_id>/approve", methods=["POST"])`` + ``@page``
+   and ``return perform(lambda: review.approve_wish(actor, wish_id), back=url, done="已通过")``.
+   Every form needs ``<input type="hidden" name="{{ csrf_field }}" value="{{ csrf_token }}">``
+   (the check runs before the view; without it the post gets the 400 page).
+3. Templates extend ``console/base.html`` and fill ``{% block content %}``; give every input a
+   ``<label for=…>``, use real ``<button>``s and links (keyboard use), no inline script or style
+   (the CSP forbids them). Show times with ``|console_time``.
+4. Add the new module to the import line at the bottom of this file, and a link in the
+   ``<nav>`` of ``base.html`` if it is a top-level page. Some endpoint names are already linked
+   from the home page via ``link_for`` and light up as soon as they exist:
+   ``console.wish_queue``/``wish_detail(wish_id)``, ``console.disclosure_queue``/
+   ``disclosure_detail(disclosure_id)``, ``console.seal_uses``/``seal_use_detail(use_id)``.
+5. Work for the home page: write ``_<thing>_list(actor) -> list[WorkList]`` in ``home.py``
+   (the service's queue query; return ``[]`` on Forbidden) and add it to ``_work_lists``.
+6. Tests go to ``tests/miniprogram_api/console/`` (``test_<module>.py``). Fixtures there:
+   ``staff_town`` (the requests test town; every staff member has a login, see ``USERNAMES``),
+   ``console(username)`` (the Flask test client logged in through the form), and for browser
+   tests ``browser_page`` (Playwright page in /usr/bin/chromium over ``live_server``, asserting
+   that nothing leaves the app's origin); helpers in ``helpers.py`` (``csrf_of``, ``submit``,
+   ``browser_login``, ``screenshot`` into ``.test-results/screenshots/``).
+"""
+
+# Importing the page modules registers their routes on ``bp``.
+import miniprogram_api.console.audit_pages  # noqa: F401
+import miniprogram_api.console.disclosure_actions  # noqa: F401
+import miniprogram_api.console.disclosures_pages  # noqa: F401
+import miniprogram_api.console.ledger_pages  # noqa: F401
+import miniprogram_api.console.reports_pages  # noqa: F401
+import miniprogram_api.console.seal_pages  # noqa: F401
+import miniprogram_api.console.supervision_menu  # noqa: F401
+from miniprogram_api.console import (  # noqa: F401
+    actions_pages,
+    dashboards,
+    home,
+    request_actions,
+    requests_pages,
+    session,
+)
+from miniprogram_api.console.blueprint import bp
+
+__all__ = ["bp"]

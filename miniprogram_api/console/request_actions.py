@@ -1,0 +1,53 @@
+"""The POST side of a request's page: one route per transition form, each calling one service
+of ``app.requests`` (the same call ``/admin/api/v1/requests/<id>/<action>`` makes) and going
+back to the detail page with a message. Refusals the person can fix are shown there."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from app.errors import InvalidInput
+from app.policy import Actor
+from app.requests import handling, workflow
+from miniprogram_api.console.blueprint import bp
+from miniprogram_api.console.pages import form_int, form_text, perform
+from miniprogram_api.console.session import page
+
+
+def _required_int(name: str, message: str) -> int:
+    value = form_int(name)
+    if value is None:
+        raise InvalidInput("console.field_required", message)
+    return value
+
+
+# form name -> (message on success, service call taking (actor, request_id))
+ACTIONS = {
+    "accept": ("已受理", lambda a, i: workflow.accept_request(a, i, form_text("note"))),
+    "dispatch": ("已分办", lambda a, i: workflow.dispatch_request(
+        a, i, lead_unit_id=form_int("lead_unit_id"), reason=form_text("reason"))),
+    "start": ("已开始办理", lambda a, i: workflow.start_request(a, i)),
+    "resolve": ("已办结，等待居民评价",
+                lambda a, i: handling.resolve_request(a, i, note=form_text("note"))),
+    "return": ("已退单", lambda a, i: workflow.return_request(
+        a, i, clause=_required_int("clause", "请选择引用的职责清单条款"),
+        note=form_text("note"))),
+    "transfer": ("已转办", lambda a, i: workflow.transfer_request(
+        a, i, unit_id=_required_int("unit_id", "请选择转办单位"), reason=form_text("reason"))),
+    "extension": ("延期申请已提交", lambda a, i: handling.request_extension(
+        a, i, days=_required_int("days", "请填写延期的工作日天数"), reason=form_text("reason"))),
+    "extension_decision": ("延期审批已记录", lambda a, i: handling.decide_extension(
+        a, i, approve=form_text("approve") == "1", note=form_text("note"))),
+    "visit": ("回访已记录", lambda a, i: handling.log_visit(a, i, note=form_text("note"))),
+    "note": ("办理进展已记录", lambda a, i: handling.add_note(
+        a, i, note=form_text("note"), public=form_text("public") == "1")),
+}
+
+
+@bp.route("/requests/<int:request_id>/<any(" + ",".join(ACTIONS) + "):action>",
+          methods=["POST"])
+@page
+def request_action(actor: Actor, request_id: int, action: str):
+    done, call = ACTIONS[action]
+    back = url_for("console.request_detail", request_id=request_id)
+    return perform(lambda: call(actor, request_id), back=back, done=done)
