@@ -34,6 +34,10 @@ def register_cli(app: Flask) -> None:
         for name, applied in migrations.status(database.obj):
             click.echo(f"[{'x' if applied else ' '}] {name}")
 
+    from miniprogram_api.seeding.cli import register_seed_city
+
+    register_seed_city(app)
+
     @db_group.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))
     def db_backup(path):
