@@ -224,13 +224,14 @@ def measure(label: str, env: dict, token: str, args) -> list[loadgen.Result]:
     return results
 
 
-def _table(results: list[loadgen.Result]) -> str:
-    rows = ["| target | requests | errors | req/s | p50 ms | p99 ms |",
-            "|---|---:|---:|---:|---:|---:|"]
+def _table(results: list[loadgen.Result], *, p95: bool = False) -> str:
+    rows = ["| target | requests | errors | req/s | p50 ms |" + (" p95 ms |" if p95 else "")
+            + " p99 ms |", "|---|---:|---:|---:|---:|" + ("---:|" if p95 else "") + "---:|"]
     for r in results:
         d = r.as_dict()
         rows.append(f"| {r.name} | {d['requests']} | {d['errors']} | {d['req_per_s']} | "
-                    f"{d['p50_ms']} | {d['p99_ms']} |")
+                    f"{d['p50_ms']} |" + (f" {d['p95_ms']} |" if p95 else "")
+                    + f" {d['p99_ms']} |")
     return "\n".join(rows)
 
 

@@ -1,6 +1,7 @@
 """A small bounded HTTP load generator: a few processes, one keep-alive connection each.
 
-Each client process sends its share of a fixed number of GET requests over ``http.client``
+Each client process sends its share of a fixed number of requests (GET, or a POST of one
+fixed JSON body, ``method``/``body``) over ``http.client``
 (reconnecting if the server closes the connection) and stops early at a deadline, so a run is
 bounded in both requests and time. Latency is measured per request, from send to body read.
 """
@@ -37,10 +38,12 @@ class Result:
         return {"name": self.name, "requests": self.requests, "errors": self.errors,
                 "wall_s": round(self.wall, 3), "req_per_s": round(self.throughput, 1),
                 "p50_ms": round(self.percentile(50) * 1000, 2),
+                "p95_ms": round(self.percentile(95) * 1000, 2),
                 "p99_ms": round(self.percentile(99) * 1000, 2)}
 
 
-def _client(host: str, port: int, path: str, headers: dict, count: int, deadline: float):
+def _client(host: str, port: int, path: str, headers: dict, count: int, deadline: float,
+            method: str = "GET", body: bytes | None = None, ok: int = 200):
     conn = http.client.HTTPConnection(host, port, timeout=10)
     latencies, errors = [], 0
     start = time.monotonic()
@@ -49,10 +52,10 @@ def _client(host: str, port: int, path: str, headers: dict, count: int, deadline
             break
         t0 = time.perf_counter()
         try:
-            conn.request("GET", path, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != ok:
                 errors += 1
             if response.will_close:
                 conn.close()
@@ -66,8 +69,10 @@ def _client(host: str, port: int, path: str, headers: dict, count: int, deadline
 
 
 def run(name: str, host: str, port: int, path: str, *, headers: dict | None = None,
-        total: int = 3000, clients: int = 4, time_cap: float = 60.0) -> Result:
-    """Send up to ``total`` requests from ``clients`` processes, for at most ``time_cap`` s."""
+        total: int = 3000, clients: int = 4, time_cap: float = 60.0, method: str = "GET",
+        body: bytes | None = None, ok: int = 200) -> Result:
+    """Send up to ``total`` requests from ``clients`` processes, for at most ``time_cap`` s;
+    a response other than ``ok`` counts as an error."""
     headers = dict(headers or {})
     deadline = time.monotonic() + time_cap
     shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
@@ -75,14 +80,17 @@ def run(name: str, host: str, port: int, path: str, *, headers: dict | None = No
     # drivers), and forking a process with threads can deadlock the child on a held lock.
     ctx = mp.get_context("spawn")
     with ctx.Pool(clients) as pool:
-        parts = pool.starmap(_client, [(host, port, path, headers, share, deadline)
-                                       for share in shares])
+        parts = pool.starmap(_client, [(host, port, path, headers, share, deadline, method,
+                                        body, ok) for share in shares])
     latencies = sorted(lat for part in parts for lat in part[2])
     errors = sum(part[3] for part in parts)
     wall = max(part[1] for part in parts) - min(part[0] for part in parts)
     return Result(name, len(latencies), errors, wall, latencies)
 
 
-def warm_up(host: str, port: int, path: str, headers: dict | None = None, n: int = 100) -> None:
-    """Unmeasured requests so both workers have imported, connected and cached."""
-    run("warm-up", host, port, path, headers=headers, total=n, clients=2, time_cap=20)
+def warm_up(host: str, port: int, path: str, headers: dict | None = None, n: int = 100,
+            **request) -> None:
+    """Unmeasured requests so both workers have imported, connected and cached
+    (``request``: ``method``, ``body``, ``ok`` as for :func:`run`)."""
+    run("warm-up", host, port, path, headers=headers, total=n, clients=2, time_cap=20,
+        **request)

@@ -52,7 +52,8 @@ def _weighted(rng: random.Random, table) -> str:
     return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
 
 
-def _tree():
+def _tree(villages: int = VILLAGES, grids: int = GRIDS, buildings: int = BUILDINGS,
+          households: int = HOUSEHOLDS):
     """Regions of the bench town as rows with their ids and paths, built in Python."""
     rows, nid = [], iter(range(1, 10**7))
     by_level: dict[str, list[tuple[int, str]]] = {}
@@ -68,13 +69,13 @@ def _tree():
 
     district = node("district", "压测区", None)
     town = node("town", "压测街道", district)
-    for v in range(VILLAGES):
+    for v in range(villages):
         village = node("village", f"第{v + 1}社区", town)
-        for g in range(GRIDS):
+        for g in range(grids):
             grid = node("grid", f"第{g + 1}网格", village)
-            for b in range(BUILDINGS):
+            for b in range(buildings):
                 building = node("building", f"{b + 1}号楼", grid)
-                for h in range(HOUSEHOLDS):
+                for h in range(households):
                     node("household", f"{h + 1:02d}室", building)
     return rows, by_level
 

@@ -1,0 +1,330 @@
+"""Benchmark: requests (群众诉求) with 500,000 requests in one town — submit, lists, scheduler.
+
+Loopback only. For each database (a fresh SQLite file, and with ``--database-url … --reset`` a
+PostgreSQL database whose public schema is emptied first) it migrates and bulk-inserts the
+town and its requests (``bench/requests_data.py``), prints the query plans, then measures
+
+* under gunicorn (production configuration of ``me_bench.py``): ``POST /api/v1/requests`` as a
+  resident, with the WeChat text check (msgSecCheck v2) answered by a fake WeChat server on
+  loopback (``WECHAT_API_BASE``); ``GET /api/v1/requests`` (the resident's own); and the staff
+  queues ``GET /admin/api/v1/requests?queue=…`` of a grid worker (to_accept, mine, overdue) and
+  of the town admin (overdue, over the whole town);
+* in-process (one thread, no HTTP): the same list queries, paged as the views page them;
+* the escalation job ``app.requests.jobs:escalate_due`` (``requests.escalate``) with ``--due``
+  items due among the requests: one pass as the scheduler runs it (500 rows), then passes until
+  nothing is due, each timed.
+
+Bounded: ``--requests`` per target, ``--time-cap`` seconds per target, passes until none due
+or ``--pass-cap`` seconds. Servers are always killed, also on Ctrl-C.
+
+    .venv/bin/python bench/requests_bench.py [--database-url postgresql://… --reset]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import signal
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import loadgen, requests_data  # noqa: E402
+from bench.disclosures_bench import _table  # noqa: E402
+from bench.me_bench import GUNICORN, HOST, gunicorn  # noqa: E402
+from bench.participation_bench import _plan  # noqa: E402
+
+APPID, APPSECRET = "wx-bench-appid", "wx-bench-secret"
+SUBMIT = json.dumps({"type": "complaint", "category_code": "environment",
+                     "text": "小区门口的垃圾桶好几天没人清理了，气味很大，请尽快处理"},
+                    ensure_ascii=False).encode()
+QUEUES = (("resident: my requests", "resident", "/api/v1/requests?limit=20"),
+          ("grid worker: to_accept", "worker", "/admin/api/v1/requests?queue=to_accept&limit=20"),
+          ("grid worker: mine", "worker", "/admin/api/v1/requests?queue=mine&limit=20"),
+          ("grid worker: overdue", "worker", "/admin/api/v1/requests?queue=overdue&limit=20"),
+          ("town admin: overdue", "admin", "/admin/api/v1/requests?queue=overdue&limit=20"))
+
+
+@contextmanager
+def fake_wechat():
+    """A fake WeChat API on a loopback port (token + msgSecCheck), yields its base URL."""
+    from miniprogram_api.wechat.fake import FakeWeChat
+
+    fake = FakeWeChat(APPID, APPSECRET, allow_test_codes=False)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            fake.calls.clear()  # the fake keeps a call log; keep it from growing
+            status, body = fake.handle(self.command, self.path, self.rfile.read(length))
+            data = json.dumps(body, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            return None
+
+    server = ThreadingHTTPServer((HOST, 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _actor(user_id: int, kind: str):
+    from app.accounts.models import User
+    from app.accounts.tokens import issue_token, load_actor
+
+    user = User.get_by_id(user_id)
+    return issue_token(user, kind, 7200), load_actor(user, kind)
+
+
+def _list_query(actor, queue: str):
+    from app.requests import queries
+    from app.requests import services as requests
+
+    if queue == "resident":
+        return requests.my_requests_query(actor)
+    return queries.queue_query(actor, queue)
+
+
+def prepare(database_url: str, secret: str, args) -> dict:
+    """Migrate and fill ``database_url``; return tokens, plans and in-process timings."""
+    import migrations
+    from app import crypto
+    from app.db import database, init_database, is_postgres
+
+    crypto.configure(secret)
+    db = init_database(database_url, pool_size=1)
+    if is_postgres(db) and args.reset and not args.reuse:
+        with db.connection_context():
+            db.execute_sql("DROP SCHEMA public CASCADE")
+            db.execute_sql("CREATE SCHEMA public")
+    migrations.upgrade(db)
+    out: dict = {"tokens": {}, "plans": {}}
+    with db.connection_context():
+        started = time.monotonic()
+        ids = (requests_data.bench_ids() if args.reuse and is_postgres(db) else
+               requests_data.populate(db, total=args.total, recent=args.recent, due=args.due))
+        out["populate_s"] = round(time.monotonic() - started, 1)
+        out["due_set"] = ids["due"]
+        print(f"   populated in {out['populate_s']} s ({ids['due']} due)", flush=True)
+        actors = {}
+        for who, kind in (("resident", "miniprogram"), ("submitter", "miniprogram"),
+                          ("worker", "staff"), ("admin", "staff")):
+            out["tokens"][who], actors[who] = _actor(ids[who], kind)
+        for name, who, path in () if args.only_submit else QUEUES:
+            queue = "resident" if who == "resident" else path.split("queue=")[1].split("&")[0]
+            query = _list_query(actors[who], queue)
+            out["plans"][name] = _plan(db, query.order_by(query.model.id.desc()).limit(21))
+        out["plans"]["escalate_due"] = _plan(db, _due_query())
+        out["in_process"] = {} if args.only_submit else in_process(actors, args.inprocess)
+    database.close()
+    if hasattr(db, "close_all"):
+        db.close_all()
+    return out
+
+
+def _due_query(now=None, batch: int = 500):
+    """The read of ``escalate_due`` (app/requests/jobs.py), for its plan."""
+    from app.clock import utcnow
+    from app.requests.models import Request
+
+    return (Request.select(Request.id).where(Request.next_due_at <= (now or utcnow()))
+            .order_by(Request.next_due_at).limit(batch))
+
+
+def in_process(actors: dict, count: int) -> dict[str, dict]:
+    """p50/p99 of each list as the views page it (query + rows, no HTTP, one thread)."""
+    from app.requests.models import Request
+    from miniprogram_api.pagination import page_of
+
+    out = {}
+    for name, who, path in QUEUES:
+        queue = "resident" if who == "resident" else path.split("queue=")[1].split("&")[0]
+        latencies, rows = [], 0
+        for _ in range(count):
+            started = time.perf_counter()
+            rows = len(page_of(_list_query(actors[who], queue), Request.id, cursor=None,
+                               limit=20).items)
+            latencies.append(time.perf_counter() - started)
+        latencies.sort()
+        out[name] = {"rows": rows, "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
+                     "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2)}
+    return out
+
+
+def measure(label: str, env: dict, tokens: dict, args) -> list[loadgen.Result]:
+    results = []
+    with fake_wechat() as wechat_base, gunicorn("miniprogram_api:create_app()",
+                                                dict(env, WECHAT_API_BASE=wechat_base),
+                                                "/healthz") as port:
+        headers = {"Authorization": f"Bearer {tokens['submitter']}",
+                   "Content-Type": "application/json"}
+        post = {"method": "POST", "body": SUBMIT, "ok": 201}
+        loadgen.warm_up(HOST, port, "/api/v1/requests", headers, n=50, **post)
+        for clients in (1, args.clients):  # alone, then contended (one writer / counter row)
+            print(f"-- {label} submit: {args.submits} × POST, {clients} clients", flush=True)
+            results.append(loadgen.run(f"submit, {clients} client(s) ({label})", HOST, port,
+                                       "/api/v1/requests", headers=headers,
+                                       total=args.submits, clients=clients,
+                                       time_cap=args.time_cap, **post))
+        for name, who, path in () if args.only_submit else QUEUES:
+            print(f"-- {label} {name}: {args.requests} × GET", flush=True)
+            headers = {"Authorization": f"Bearer {tokens[who]}"}
+            loadgen.warm_up(HOST, port, path, headers)
+            results.append(loadgen.run(f"{name} ({label})", HOST, port, path, headers=headers,
+                                       total=args.requests, clients=args.clients,
+                                       time_cap=args.time_cap))
+    return results
+
+
+def scheduler(database_url: str, secret: str, pass_cap: float) -> dict:
+    """Run ``escalate_due`` as the scheduler does (own connection, default batch) until
+    nothing is due; time each pass."""
+    from peewee import fn
+
+    from app import crypto
+    from app.clock import utcnow
+    from app.db import database, init_database
+    from app.requests.jobs import escalate_due
+    from app.requests.models import Request
+
+    crypto.configure(secret)
+    db = init_database(database_url, pool_size=1)
+    passes = []
+    with db.connection_context():
+        now = utcnow()
+        due = Request.select().where(Request.next_due_at <= now).count()
+        levels = dict(Request.select(Request.escalation_level, fn.COUNT(Request.id))
+                      .where(Request.next_due_at <= now).group_by(Request.escalation_level)
+                      .tuples())
+        started = time.monotonic()
+        while time.monotonic() - started < pass_cap:
+            t0 = time.perf_counter()
+            counts = escalate_due(now)
+            passes.append({**counts, "s": round(time.perf_counter() - t0, 3)})
+            if counts["checked"] == 0:
+                break
+        left = Request.select().where(Request.next_due_at <= now).count()
+    database.close()
+    if hasattr(db, "close_all"):
+        db.close_all()
+    work = [p for p in passes if p["checked"]]
+    items = sum(p["checked"] for p in work)
+    total_s = sum(p["s"] for p in work)
+    return {"due": due, "levels": levels, "left": left, "passes": passes,
+            "first_pass_s": work[0]["s"] if work else 0.0,
+            "empty_pass_ms": round(passes[-1]["s"] * 1000, 2) if not passes[-1]["checked"]
+            else None, "items": items, "drain_s": round(total_s, 1),
+            "ms_per_item": round(total_s / items * 1000, 2) if items else None}
+
+
+def _report(results, prepared, passes) -> None:
+    print()
+    print(f"gunicorn {' '.join(GUNICORN)}; {os.cpu_count()} cores; "
+          f"Python {platform.python_version()}; {dt.date.today().isoformat()}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if results:
+        print(_table(results, p95=True))
+    print("\nin-process (one thread, no HTTP): | list | rows | p50 ms | p99 ms |")
+    for label, out in prepared.items():
+        for name, figures in out["in_process"].items():
+            print(f"| {name} ({label}) | {figures['rows']} | {figures['p50_ms']} | "
+                  f"{figures['p99_ms']} |")
+    print("\nscheduler (requests.escalate, batch 500 per pass):")
+    for label, run in passes.items():
+        counts = {k: sum(p[k] for p in run["passes"]) for k in ("checked", "stepped",
+                                                                 "expired")}
+        print(f"| {label} | due {run['due']} {run['levels']} | first pass {run['first_pass_s']}"
+              f" s | {len(run['passes'])} passes, {run['drain_s']} s, {counts} | "
+              f"{run['ms_per_item']} ms/item | empty pass {run['empty_pass_ms']} ms | "
+              f"left {run['left']} |")
+    for label, out in prepared.items():
+        for name, plan in out["plans"].items():
+            print(f"\n{label} plan, {name}:\n{plan}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="requests at town scale: submit, lists, "
+                                                 "scheduler")
+    parser.add_argument("--database-url", help="also bench on this postgresql:// database")
+    parser.add_argument("--reset", action="store_true",
+                        help="empty the PostgreSQL database's public schema first (required)")
+    parser.add_argument("--total", type=int, default=500_000, help="requests in the database")
+    parser.add_argument("--recent", type=int, default=40_000, help="of them in the last 30 days")
+    parser.add_argument("--due", type=int, default=10_000, help="of them due for escalation")
+    parser.add_argument("--submits", type=int, default=1500, help="POSTs")
+    parser.add_argument("--requests", type=int, default=1500, help="GETs per list")
+    parser.add_argument("--clients", type=int, default=4, help="client processes")
+    parser.add_argument("--time-cap", type=float, default=60, help="seconds per target")
+    parser.add_argument("--inprocess", type=int, default=300, help="in-process calls per list")
+    parser.add_argument("--pass-cap", type=float, default=300,
+                        help="seconds of scheduler passes at most")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn part")
+    parser.add_argument("--only-submit", action="store_true",
+                        help="measure only POST /api/v1/requests")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: keep the data of an earlier run (no reset, no fill)")
+    args = parser.parse_args()
+    if args.database_url and not args.reset:
+        parser.error("--database-url empties that database: add --reset to confirm")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    secret = secrets.token_urlsafe(48)
+    # One bench resident submits everything: lift the per-user submit limit (20 per hour)
+    # that would otherwise answer 429 after the twentieth; the limiter itself still runs.
+    base_env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
+                    WECHAT_APPID=APPID, WECHAT_SECRET=APPSECRET, LOG_LEVEL="WARNING",
+                    RATE_LIMIT_REQUEST_SUBMIT="1000000 per hour", PYTHONPATH=str(ROOT))
+    base_env.pop("REDIS_URL", None)
+    results, prepared, passes = [], {}, {}
+    with tempfile.TemporaryDirectory(prefix="linli-bench-") as tmp:
+        databases = [("SQLite", f"sqlite:///{tmp}/bench.db")]
+        if args.database_url:
+            databases.append(("PostgreSQL", args.database_url))
+        for label, url in databases:
+            print(f"== {label}: {args.total} requests, {args.due} due", flush=True)
+            prepared[label] = prepare(url, secret, args)
+            if not args.no_http:
+                results += measure(label, dict(base_env, DATABASE_URL=url),
+                                   prepared[label]["tokens"], args)
+            if not args.only_submit:
+                print(f"-- {label} scheduler passes", flush=True)
+                passes[label] = scheduler(url, secret, args.pass_cap)
+
+    _report(results, prepared, passes)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for value in prepared.values():
+        value.pop("tokens")
+    (out / f"requests_bench-{stamp}.json").write_text(json.dumps(
+        {"gunicorn": GUNICORN, "cores": os.cpu_count(), "args": vars(args),
+         "prepared": prepared, "scheduler": passes, "results": [r.as_dict() for r in results]},
+        indent=2, ensure_ascii=False, default=str))
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
