@@ -18,14 +18,9 @@ from ``bench/bot_classifier.py``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import http.client
 import json
-import multiprocessing as mp
 import os
-import platform
 import secrets
-import signal
 import sys
 import tempfile
 import time
@@ -35,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import bot_classifier, loadgen  # noqa: E402
-from bench.me_bench import GUNICORN, HOST, gunicorn  # noqa: E402
+from bench import bot_classifier, common, dbtools, loadgen  # noqa: E402
+from bench.common import GUNICORN, HOST, gunicorn  # noqa: E402
 
 RELAY_SECRET = "bench-relay-secret-0123456789"
 CHATTER = ("今天菜市场的青菜好便宜", "下午一起去公园跳广场舞吗", "周末愉快～",
@@ -46,8 +41,6 @@ SCENARIOS = ("chatter", "help", "complaint", "retry")
 
 def prepare(database_url: str, secret: str) -> dict:
     """Migrate, configure endpoints and bind one group per scenario; returns their ids."""
-    import migrations
-    from app import crypto
     from app.accounts.models import RoleGrant, User
     from app.accounts.tokens import load_actor
     from app.bot import config
@@ -56,16 +49,13 @@ def prepare(database_url: str, secret: str) -> dict:
     from app.bot.inbox import receive
     from app.bot.messages import InboundMessage, Sender
     from app.clock import utcnow
-    from app.db import init_database
     from app.regions.models import Region
     from app.regions.services import create_region
     from app.requests.setup import ensure_default_categories
     from bench.me_bench import BENCH_TREE
     from tests.bot import wire
 
-    crypto.configure(secret)
-    db = init_database(database_url, pool_size=1)
-    migrations.upgrade(db)
+    db = dbtools.open_database(database_url, secret, pool_size=1)
     run = secrets.token_hex(4)
     with db.connection_context():
         with db.atomic():
@@ -130,58 +120,30 @@ def _payloads(setup: dict, scenario: str, count: int, seed: str
 
 
 def _client(port: int, setup: dict, scenario: str, count: int, seed: str, time_cap: float):
-    payloads = _payloads(setup, scenario, count, seed)
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    latencies, errors = [], 0
-    start = time.monotonic()
-    deadline = start + time_cap
-    for path, body, headers in payloads:
-        if time.monotonic() >= deadline:
-            break
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            errors += response.status != 200
-            if response.will_close:
-                conn.close()
-        except (OSError, http.client.HTTPException):
-            errors += 1
-            conn.close()
-        latencies.append(time.perf_counter() - t0)
-    return start, time.monotonic(), latencies, errors
+    payloads = [("POST", path, body, headers)
+                for path, body, headers in _payloads(setup, scenario, count, seed)]
+    return loadgen.send(HOST, port, payloads, time.monotonic() + time_cap)
 
 
 def load(name: str, port: int, setup: dict, scenario: str, total: int, clients: int,
          time_cap: float, tag: str = "run") -> loadgen.Result:
-    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
-    with mp.get_context("spawn").Pool(clients) as pool:
-        parts = pool.starmap(_client, [(port, setup, scenario, share, f"{tag}{seed}", time_cap)
-                                       for seed, share in enumerate(shares)])
-    latencies = sorted(lat for part in parts for lat in part[2])
-    wall = max(p[1] for p in parts) - min(p[0] for p in parts)
-    return loadgen.Result(name, len(latencies), sum(p[3] for p in parts), wall, latencies)
+    return loadgen.pooled(name, _client, [
+        (port, setup, scenario, share, f"{tag}{seed}", time_cap)
+        for seed, share in enumerate(loadgen.shares(total, clients))])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="bot callbacks under gunicorn")
-    parser.add_argument("--database-url", help="also bench on this postgresql:// database")
-    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--time-cap", type=float, default=60)
+    common.add_database_args(parser, reset=False)
+    common.add_load_args(parser, requests_help="per scenario", clients_help=None,
+                         time_cap_help=None)
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    common.exit_on_sigterm()
     secret = secrets.token_urlsafe(48)
-    base_env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
-                    WECHAT_APPID="wx-bench-appid", WECHAT_SECRET="wx-bench-secret",
-                    LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    base_env = common.server_env(secret, keep_redis=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="linli-bot-bench-") as tmp:
-        databases = [("SQLite", f"sqlite:///{tmp}/bench.db")]
-        if args.database_url:
-            databases.append(("PostgreSQL", args.database_url))
-        for label, url in databases:
+        for label, url in common.databases(tmp, args.database_url):
             setup = prepare(url, secret)
             with gunicorn("miniprogram_api:create_app()", dict(base_env, DATABASE_URL=url),
                           "/healthz") as port:
@@ -192,20 +154,11 @@ def main() -> int:
                     results.append(load(f"{scenario} ({label})", port, setup, scenario,
                                         args.requests, args.clients, args.time_cap))
     print()
-    print(f"gunicorn {' '.join(GUNICORN)}; {os.cpu_count()} cores; "
-          f"Python {platform.python_version()}; {dt.date.today().isoformat()}")
-    print("| scenario | requests | errors | msg/s | p50 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        d = r.as_dict()
-        print(f"| {r.name} | {d['requests']} | {d['errors']} | {d['req_per_s']} | "
-              f"{d['p50_ms']} | {d['p99_ms']} |")
+    print(common.machine_line())
+    print(common.table(results, first="scenario", rate="msg/s"))
     print()
     classifier = bot_classifier.main(["--json"])
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"bot_bench-{stamp}.json").write_text(json.dumps(
+    common.save_results("bot_bench", json.dumps(
         {"gunicorn": GUNICORN, "cores": os.cpu_count(), "args": vars(args),
          "results": [r.as_dict() for r in results], "classifier": classifier}, indent=2,
         ensure_ascii=False))

@@ -6,7 +6,7 @@ migrate the database and seed the demo town, and serve a fake WeChat on loopback
 (``LINLI_ENV=production``, ``WECHAT_MODE=live``, a random SECRET_KEY; rate limits off, the
 client floods on purpose).
 
-Each cycle: start gunicorn (``bench.me_bench.gunicorn``, the benchmarks' server) and the jobs
+Each cycle: start gunicorn (``bench.common.gunicorn``, the benchmarks' server) and the jobs
 process (``bench.crash_jobs``: escalation with its "now" moved 8 hours on per cycle, checkpoint
 signing); run four
 client threads (``bench.crash_client``: requests, points awards, seal uses — the last append to
@@ -44,10 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import crash_checks  # noqa: E402  (needs ROOT on sys.path when run as a script)
+from bench import common, crash_checks  # noqa: E402  (needs ROOT on sys.path as a script)
+from bench.common import HOST, gunicorn, serve_fake_wechat  # noqa: E402
 from bench.crash_client import KINDS, Journal, Town, client_thread, retry_awards  # noqa: E402
-from bench.crash_town import prepare, serve_fake_wechat  # noqa: E402
-from bench.me_bench import HOST, gunicorn  # noqa: E402
+from bench.crash_town import prepare  # noqa: E402
 
 CLIENTS = 4
 STEP = dt.timedelta(hours=8)  # how far the jobs' "now" moves on per cycle
@@ -143,14 +143,13 @@ def run(args) -> dict:
           flush=True)
     wechat = serve_fake_wechat(appid, wx_secret)
     pidfile = Path(tempfile.mkdtemp(prefix="linli-crash-")) / "gunicorn.pid"
-    env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
-               WECHAT_APPID=appid, WECHAT_SECRET=wx_secret, LOG_LEVEL="ERROR",
-               WECHAT_API_BASE=f"http://{HOST}:{wechat.server_address[1]}/",
-               DATABASE_URL=args.database_url, PYTHONPATH=str(ROOT),
-               GUNICORN_CMD_ARGS=f"--pid {pidfile}",
-               # The client floods on purpose; the per-user submission limit would refuse it.
-               RATE_LIMITS_ENABLED="0")
-    env.pop("REDIS_URL", None)
+    env = common.server_env(secret, WECHAT_APPID=appid, WECHAT_SECRET=wx_secret,
+                            LOG_LEVEL="ERROR",
+                            WECHAT_API_BASE=f"http://{HOST}:{wechat.server_address[1]}/",
+                            DATABASE_URL=args.database_url, GUNICORN_CMD_ARGS=f"--pid {pidfile}",
+                            # The client floods on purpose; the per-user submission limit
+                            # would refuse it.
+                            RATE_LIMITS_ENABLED="0")
     rng = random.Random(args.seed)
     base = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     journal, failures, moments, resent = Journal(), [], [], 0
@@ -229,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cycles < 1 or args.seconds_per_cycle < 0.5:
         parser.error("at least one cycle of at least 0.5 s")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the servers' cleanup
+    common.exit_on_sigterm()  # run the servers' cleanup
     with tempfile.TemporaryDirectory(prefix="linli-crash-db-") as tmp:
         if not args.database_url:
             args.database_url = f"sqlite:///{tmp}/crash.db"
@@ -244,10 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(text)
     else:
-        out = ROOT / "bench" / "results"
-        out.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        (out / f"crash_test-{result['engine']}-{stamp}.json").write_text(text)
+        common.save_results(f"crash_test-{result['engine']}", text)
     ok = not (result["lost"] or result["duplicated"] or result["invariant_failures"])
     return 0 if ok else 1
 

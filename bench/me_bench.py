@@ -13,30 +13,20 @@ Servers run in their own process groups and are always killed, also on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import loadgen  # noqa: E402  (needs ROOT on sys.path when run as a script)
+from bench import common, dbtools, loadgen  # noqa: E402  (needs ROOT on sys.path as a script)
+from bench.common import GUNICORN, HOST, gunicorn  # noqa: E402  (public here too: tests, scripts)
 
-HOST = "127.0.0.1"
-GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4",
-            "--log-level", "warning", "--no-control-socket"]
 BENCH_TREE = (
     ("district", "bench-d", "压测区"),
     ("town", "bench-t", "压测街道"),
@@ -49,17 +39,12 @@ BENCH_TREE = (
 
 def prepare(database_url: str, secret: str) -> str:
     """Migrate ``database_url`` and return a token of a bench resident (created if missing)."""
-    import migrations
-    from app import crypto
     from app.accounts.models import RoleGrant, User
     from app.accounts.tokens import issue_token
-    from app.db import init_database
     from app.regions.models import Region
     from app.regions.services import create_region
 
-    crypto.configure(secret)
-    db = init_database(database_url, pool_size=1)
-    migrations.upgrade(db)
+    db = dbtools.open_database(database_url, secret, pool_size=1)
     with db.connection_context(), db.atomic():
         parent = None
         for level, code, name in BENCH_TREE:
@@ -75,41 +60,6 @@ def prepare(database_url: str, secret: str) -> str:
     return token
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], health_path: str):
-    """A gunicorn serving ``app_spec`` on a free loopback port; yields the port."""
-    port = _free_port()
-    argv = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"{HOST}:{port}", app_spec]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {app_spec} exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}{health_path}", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn {app_spec} did not start in 30 s") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
 def measure(name, app_spec, env, path, headers, args) -> loadgen.Result:
     print(f"-- {name}: {args.requests} × GET {path}, {args.clients} clients, "
           f"cap {args.time_cap:.0f} s", flush=True)
@@ -120,36 +70,25 @@ def measure(name, app_spec, env, path, headers, args) -> loadgen.Result:
 
 
 def _table(results: list[loadgen.Result], bare: loadgen.Result) -> str:
-    rows = ["| target | requests | errors | req/s | p50 ms | p99 ms | req/s vs bare |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
-        d = r.as_dict()
-        ratio = r.throughput / bare.throughput if bare.throughput else float("nan")
-        rows.append(f"| {r.name} | {d['requests']} | {d['errors']} | {d['req_per_s']} | "
-                    f"{d['p50_ms']} | {d['p99_ms']} | {ratio:.2f} |")
-    return "\n".join(rows)
+    def ratio(r: loadgen.Result) -> str:
+        return f"{r.throughput / bare.throughput if bare.throughput else float('nan'):.2f}"
+
+    return common.table(results, extra=("req/s vs bare", ratio))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="GET /api/v1/me vs a bare Flask endpoint")
-    parser.add_argument("--database-url", help="also bench on this postgresql:// database")
-    parser.add_argument("--requests", type=int, default=3000, help="per target (default 3000)")
-    parser.add_argument("--clients", type=int, default=4, help="client processes (default 4)")
-    parser.add_argument("--time-cap", type=float, default=60, help="seconds per target")
+    common.add_database_args(parser, reset=False)
+    common.add_load_args(parser, requests=3000, requests_help="per target (default 3000)",
+                         clients_help="client processes (default 4)")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the servers' cleanup
+    common.exit_on_sigterm()  # run the servers' cleanup
 
     secret = secrets.token_urlsafe(48)
-    base_env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
-                    WECHAT_APPID="wx-bench-appid", WECHAT_SECRET="wx-bench-secret",
-                    LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
-    base_env.pop("REDIS_URL", None)
+    base_env = common.server_env(secret)
     results = []
     with tempfile.TemporaryDirectory(prefix="linli-bench-") as tmp:
-        databases = [("me (SQLite)", f"sqlite:///{tmp}/bench.db")]
-        if args.database_url:
-            databases.append(("me (PostgreSQL)", args.database_url))
-        for name, url in databases:
+        for name, url in common.databases(tmp, args.database_url, "me ({})"):
             token = prepare(url, secret)
             env = dict(base_env, DATABASE_URL=url)
             results.append(measure(name, "miniprogram_api:create_app()", env, "/api/v1/me",
@@ -158,13 +97,9 @@ def main() -> int:
     results.append(bare)
 
     print()
-    print(f"gunicorn {' '.join(GUNICORN)}; {os.cpu_count()} cores; "
-          f"Python {platform.python_version()}; {dt.date.today().isoformat()}")
+    print(common.machine_line())
     print(_table(results, bare))
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"me_bench-{stamp}.json").write_text(json.dumps(
+    common.save_results("me_bench", json.dumps(
         {"gunicorn": GUNICORN, "cores": os.cpu_count(), "args": vars(args),
          "results": [r.as_dict() for r in results]}, indent=2))
     return 1 if any(r.errors for r in results) else 0

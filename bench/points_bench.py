@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import common, dbtools  # noqa: E402
+
 TOWNS, VILLAGES, GRIDS = 10, 10, 10  # per district, per town, per village
 SCHEMA = "points_bench"
 SECRET = "points-bench-secret-key-0123456789-abcdefgh"
@@ -164,13 +166,7 @@ def bulk_load(db, grids, accounts: int, transfers: int) -> dict:
         timings["balances_and_tallies_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         _recreate_indexes(db)
-        if pg:
-            db.execute_sql("SELECT setval(pg_get_serial_sequence('points_transfer', 'id'), "
-                           "(SELECT MAX(id) FROM points_transfer))")
-            db.execute_sql("SELECT setval(pg_get_serial_sequence('points_account', 'id'), "
-                           "(SELECT MAX(id) FROM points_account))")
-            db.execute_sql("SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), "
-                           "(SELECT MAX(id) FROM \"user\"))")
+        dbtools.fix_sequences(db, ("points_transfer", "points_account", "user"))  # PostgreSQL
         timings["indexes_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         if pg:
@@ -385,10 +381,7 @@ def main() -> int:
                 connect(args.database_url, fresh=True)
     meta = {"cores": os.cpu_count(), "python": platform.python_version(),
             "date": dt.date.today().isoformat(), "args": vars(args)}
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"points_bench-{stamp}.json").write_text(json.dumps(
+    common.save_results("points_bench", json.dumps(
         {**meta, "results": results}, indent=2, ensure_ascii=False))
     print(json.dumps({**meta, "results": results}, indent=2, ensure_ascii=False))
     return 1 if any(r["credits"][k]["errors"] for r in results for k in r["credits"]) else 0

@@ -23,28 +23,21 @@ or ``--pass-cap`` seconds. Servers are always killed, also on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import secrets
-import signal
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import loadgen, requests_data  # noqa: E402
-from bench.disclosures_bench import _table  # noqa: E402
-from bench.me_bench import GUNICORN, HOST, gunicorn  # noqa: E402
-from bench.participation_bench import _plan  # noqa: E402
+from bench import common, dbtools, loadgen, requests_data  # noqa: E402
+from bench.common import GUNICORN, HOST, gunicorn  # noqa: E402
 
 APPID, APPSECRET = "wx-bench-appid", "wx-bench-secret"
 SUBMIT = json.dumps({"type": "complaint", "category_code": "environment",
@@ -60,30 +53,7 @@ QUEUES = (("resident: my requests", "resident", "/api/v1/requests?limit=20"),
 @contextmanager
 def fake_wechat():
     """A fake WeChat API on a loopback port (token + msgSecCheck), yields its base URL."""
-    from miniprogram_api.wechat.fake import FakeWeChat
-
-    fake = FakeWeChat(APPID, APPSECRET, allow_test_codes=False)
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            fake.calls.clear()  # the fake keeps a call log; keep it from growing
-            status, body = fake.handle(self.command, self.path, self.rfile.read(length))
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args):
-            return None
-
-    server = ThreadingHTTPServer((HOST, 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = common.serve_fake_wechat(APPID, APPSECRET, allow_test_codes=False)
     try:
         yield f"http://{HOST}:{server.server_address[1]}/"
     finally:
@@ -99,6 +69,11 @@ def _actor(user_id: int, kind: str):
     return issue_token(user, kind, 7200), load_actor(user, kind)
 
 
+def _queue(who: str, path: str) -> str:
+    """The queue a :data:`QUEUES` path asks for (``resident``: the resident's own list)."""
+    return "resident" if who == "resident" else path.split("queue=")[1].split("&")[0]
+
+
 def _list_query(actor, queue: str):
     from app.requests import queries
     from app.requests import services as requests
@@ -110,17 +85,10 @@ def _list_query(actor, queue: str):
 
 def prepare(database_url: str, secret: str, args) -> dict:
     """Migrate and fill ``database_url``; return tokens, plans and in-process timings."""
-    import migrations
-    from app import crypto
-    from app.db import database, init_database, is_postgres
+    from app.db import is_postgres
 
-    crypto.configure(secret)
-    db = init_database(database_url, pool_size=1)
-    if is_postgres(db) and args.reset and not args.reuse:
-        with db.connection_context():
-            db.execute_sql("DROP SCHEMA public CASCADE")
-            db.execute_sql("CREATE SCHEMA public")
-    migrations.upgrade(db)
+    db = dbtools.open_database(database_url, secret, reset=args.reset and not args.reuse,
+                              pool_size=1)
     out: dict = {"tokens": {}, "plans": {}}
     with db.connection_context():
         started = time.monotonic()
@@ -134,14 +102,12 @@ def prepare(database_url: str, secret: str, args) -> dict:
                           ("worker", "staff"), ("admin", "staff")):
             out["tokens"][who], actors[who] = _actor(ids[who], kind)
         for name, who, path in () if args.only_submit else QUEUES:
-            queue = "resident" if who == "resident" else path.split("queue=")[1].split("&")[0]
-            query = _list_query(actors[who], queue)
-            out["plans"][name] = _plan(db, query.order_by(query.model.id.desc()).limit(21))
-        out["plans"]["escalate_due"] = _plan(db, _due_query())
+            query = _list_query(actors[who], _queue(who, path))
+            out["plans"][name] = dbtools.query_plan(
+                db, query.order_by(query.model.id.desc()).limit(21))
+        out["plans"]["escalate_due"] = dbtools.query_plan(db, _due_query())
         out["in_process"] = {} if args.only_submit else in_process(actors, args.inprocess)
-    database.close()
-    if hasattr(db, "close_all"):
-        db.close_all()
+    dbtools.close_database(db)
     return out
 
 
@@ -156,22 +122,18 @@ def _due_query(now=None, batch: int = 500):
 
 def in_process(actors: dict, count: int) -> dict[str, dict]:
     """p50/p99 of each list as the views page it (query + rows, no HTTP, one thread)."""
+    out = {}
+    for name, who, path in QUEUES:
+        figures, rows = common.timed(count, _first_page_rows, actors[who], _queue(who, path))
+        out[name] = {"rows": rows, **figures}
+    return out
+
+
+def _first_page_rows(actor, queue: str) -> int:
     from app.requests.models import Request
     from miniprogram_api.pagination import page_of
 
-    out = {}
-    for name, who, path in QUEUES:
-        queue = "resident" if who == "resident" else path.split("queue=")[1].split("&")[0]
-        latencies, rows = [], 0
-        for _ in range(count):
-            started = time.perf_counter()
-            rows = len(page_of(_list_query(actors[who], queue), Request.id, cursor=None,
-                               limit=20).items)
-            latencies.append(time.perf_counter() - started)
-        latencies.sort()
-        out[name] = {"rows": rows, "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
-                     "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2)}
-    return out
+    return len(page_of(_list_query(actor, queue), Request.id, cursor=None, limit=20).items)
 
 
 def measure(label: str, env: dict, tokens: dict, args) -> list[loadgen.Result]:
@@ -190,12 +152,9 @@ def measure(label: str, env: dict, tokens: dict, args) -> list[loadgen.Result]:
                                        total=args.submits, clients=clients,
                                        time_cap=args.time_cap, **post))
         for name, who, path in () if args.only_submit else QUEUES:
-            print(f"-- {label} {name}: {args.requests} × GET", flush=True)
-            headers = {"Authorization": f"Bearer {tokens[who]}"}
-            loadgen.warm_up(HOST, port, path, headers)
-            results.append(loadgen.run(f"{name} ({label})", HOST, port, path, headers=headers,
-                                       total=args.requests, clients=args.clients,
-                                       time_cap=args.time_cap))
+            results += common.get_targets(label, port, [(name, path)],
+                                          {"Authorization": f"Bearer {tokens[who]}"}, args,
+                                          say_clients=False)
     return results
 
 
@@ -206,7 +165,7 @@ def scheduler(database_url: str, secret: str, pass_cap: float) -> dict:
 
     from app import crypto
     from app.clock import utcnow
-    from app.db import database, init_database
+    from app.db import init_database
     from app.requests.jobs import escalate_due
     from app.requests.models import Request
 
@@ -227,9 +186,7 @@ def scheduler(database_url: str, secret: str, pass_cap: float) -> dict:
             if counts["checked"] == 0:
                 break
         left = Request.select().where(Request.next_due_at <= now).count()
-    database.close()
-    if hasattr(db, "close_all"):
-        db.close_all()
+    dbtools.close_database(db)
     work = [p for p in passes if p["checked"]]
     items = sum(p["checked"] for p in work)
     total_s = sum(p["s"] for p in work)
@@ -242,11 +199,9 @@ def scheduler(database_url: str, secret: str, pass_cap: float) -> dict:
 
 def _report(results, prepared, passes) -> None:
     print()
-    print(f"gunicorn {' '.join(GUNICORN)}; {os.cpu_count()} cores; "
-          f"Python {platform.python_version()}; {dt.date.today().isoformat()}; "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(common.machine_line(f"; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"))
     if results:
-        print(_table(results, p95=True))
+        print(common.table(results, p95=True))
     print("\nin-process (one thread, no HTTP): | list | rows | p50 ms | p99 ms |")
     for label, out in prepared.items():
         for name, figures in out["in_process"].items():
@@ -268,9 +223,7 @@ def _report(results, prepared, passes) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description="requests at town scale: submit, lists, "
                                                  "scheduler")
-    parser.add_argument("--database-url", help="also bench on this postgresql:// database")
-    parser.add_argument("--reset", action="store_true",
-                        help="empty the PostgreSQL database's public schema first (required)")
+    common.add_database_args(parser)
     parser.add_argument("--total", type=int, default=500_000, help="requests in the database")
     parser.add_argument("--recent", type=int, default=40_000, help="of them in the last 30 days")
     parser.add_argument("--due", type=int, default=10_000, help="of them due for escalation")
@@ -287,23 +240,17 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="PostgreSQL: keep the data of an earlier run (no reset, no fill)")
     args = parser.parse_args()
-    if args.database_url and not args.reset:
-        parser.error("--database-url empties that database: add --reset to confirm")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    common.check_reset(parser, args)
+    common.exit_on_sigterm()
 
     secret = secrets.token_urlsafe(48)
     # One bench resident submits everything: lift the per-user submit limit (20 per hour)
     # that would otherwise answer 429 after the twentieth; the limiter itself still runs.
-    base_env = dict(os.environ, LINLI_ENV="production", SECRET_KEY=secret, WECHAT_MODE="live",
-                    WECHAT_APPID=APPID, WECHAT_SECRET=APPSECRET, LOG_LEVEL="WARNING",
-                    RATE_LIMIT_REQUEST_SUBMIT="1000000 per hour", PYTHONPATH=str(ROOT))
-    base_env.pop("REDIS_URL", None)
+    base_env = common.server_env(secret, WECHAT_APPID=APPID, WECHAT_SECRET=APPSECRET,
+                                 RATE_LIMIT_REQUEST_SUBMIT="1000000 per hour")
     results, prepared, passes = [], {}, {}
     with tempfile.TemporaryDirectory(prefix="linli-bench-") as tmp:
-        databases = [("SQLite", f"sqlite:///{tmp}/bench.db")]
-        if args.database_url:
-            databases.append(("PostgreSQL", args.database_url))
-        for label, url in databases:
+        for label, url in common.databases(tmp, args.database_url):
             print(f"== {label}: {args.total} requests, {args.due} due", flush=True)
             prepared[label] = prepare(url, secret, args)
             if not args.no_http:
@@ -314,12 +261,9 @@ def main() -> int:
                 passes[label] = scheduler(url, secret, args.pass_cap)
 
     _report(results, prepared, passes)
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for value in prepared.values():
         value.pop("tokens")
-    (out / f"requests_bench-{stamp}.json").write_text(json.dumps(
+    common.save_results("requests_bench", json.dumps(
         {"gunicorn": GUNICORN, "cores": os.cpu_count(), "args": vars(args),
          "prepared": prepared, "scheduler": passes, "results": [r.as_dict() for r in results]},
         indent=2, ensure_ascii=False, default=str))

@@ -1,6 +1,6 @@
 """Bench data for ``requests_bench.py``: one town, 500,000 requests with their history.
 
-Regions come from ``participation_bench._tree`` (one town; 20 villages × 5 grids × 5 buildings
+Regions come from ``dbtools.region_tree`` (one town; 20 villages × 5 grids × 5 buildings
 × 20 households by default: 10,000 households, a resident each). Staff: a grid worker per grid
 (member of the grid's handling unit), a cadre per village (member of the village unit), one
 town admin (member of two town departments). Requests are built in Python and bulk-inserted
@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from bench.participation_bench import _tree, _weighted
+from bench.dbtools import fix_sequences, insert_rows, region_tree, weighted
 
 TYPES = (("complaint", 30), ("help", 25), ("consultation", 20), ("suggestion", 10),
          ("mediation", 10), ("emergency", 5))
@@ -46,11 +46,7 @@ FIELDS = ("id", "tracking_no", "type", "category_code", "text", "channel", "subm
           "version")
 CHUNK = 800  # 34 columns: under SQLite's 32,766 bound parameters per statement
 SHAPE = {"villages": 20, "grids": 5, "buildings": 5, "households": 20}
-
-
-def _insert(model, rows, fields=None, chunk=2000) -> None:
-    for i in range(0, len(rows), chunk):
-        model.insert_many(rows[i:i + chunk], fields=fields).execute()
+REGIONS_AT = dt.datetime(2024, 11, 23, 1, 0)  # the regions' created_at (as participation's)
 
 
 def _staff(by_level, first_id: int, start):
@@ -117,7 +113,7 @@ def _recent_row(rng, base, created, now):
     from app.requests import sla
     from app.requests.models import Request
 
-    status = _weighted(rng, RECENT)
+    status = weighted(rng, RECENT)
     row = dict(base, status=status, created_at=created)
     row["accept_deadline"] = sla.accept_deadline(created)
     if status == "submitted":
@@ -137,7 +133,7 @@ def _recent_row(rng, base, created, now):
                                  now - dt.timedelta(hours=rng.randrange(1, 150)))
     if status == "closed":
         row["closed_at"] = row["resolved_at"] + dt.timedelta(hours=rng.randrange(1, 48))
-        row["rating"] = _weighted(rng, RATINGS) or "none"
+        row["rating"] = weighted(rng, RATINGS) or "none"
     if status == "cancelled":
         row["closed_at"] = created + dt.timedelta(hours=1)
     if status == "reopened":
@@ -157,7 +153,7 @@ def _recent_row(rng, base, created, now):
 
 
 def _historic_row(rng, base, created, ids):
-    status = _weighted(rng, HISTORIC)
+    status = weighted(rng, HISTORIC)
     row = dict(base, status=status, created_at=created,
                accept_deadline=created + dt.timedelta(days=1))
     if status == "cancelled":
@@ -172,7 +168,7 @@ def _historic_row(rng, base, created, ids):
     row["resolve_deadline"] = row["dispatched_at"] + dt.timedelta(days=4 if row["type"] in (
         "consultation", "help") else 18)
     row["resolved_at"] = row["dispatched_at"] + dt.timedelta(hours=rng.randrange(3, 400))
-    rating = _weighted(rng, RATINGS)
+    rating = weighted(rng, RATINGS)
     row.update(rating=rating or "none", closed_at=row["resolved_at"] + dt.timedelta(
         hours=rng.randrange(1, 100) if rating else 168))
     return row
@@ -184,8 +180,8 @@ def _base(rng, n, users, paths, levels_of, staff):
     region_id = household if rng.random() < 0.8 else levels_of[household][
         rng.choice(("building", "grid"))]
     grid_id, village_id = levels_of[household]["grid"], levels_of[household]["village"]
-    channel = _weighted(rng, CHANNELS)
-    kind = _weighted(rng, TYPES)
+    channel = weighted(rng, CHANNELS)
+    kind = weighted(rng, TYPES)
     roll = rng.random()
     lead = (staff["unit_of"][grid_id] if roll < 0.8 else staff["unit_of"][village_id]
             if roll < 0.95 else rng.choice(staff["departments"]))
@@ -249,7 +245,7 @@ def populate(db, *, total: int, recent: int, due: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     now = utcnow().replace(microsecond=0)
     start = now - dt.timedelta(days=5 * 365 + 30)
-    regions, by_level = _tree(**SHAPE)
+    regions, by_level = region_tree(REGIONS_AT, **SHAPE)
     paths = {r["id"]: r["path"] for r in regions}
     level_of = {r["id"]: r["level"] for r in regions}
     levels_of = {h: {level_of[int(p)]: int(p) for p in path.strip("/").split("/")}
@@ -260,13 +256,13 @@ def populate(db, *, total: int, recent: int, due: int, seed: int = 7) -> dict:
     staff_users, grants, units, members, staff = _staff(by_level, len(users) + 1, start)
     ensure_default_categories()
     with db.atomic():
-        _insert(Region, regions)
-        _insert(User, users + staff_users)
-        _insert(RoleGrant, grants + [{"user": u["id"], "role": "resident",
+        insert_rows(Region, regions)
+        insert_rows(User, users + staff_users)
+        insert_rows(RoleGrant, grants + [{"user": u["id"], "role": "resident",
                                       "region": u["household"], "created_at": start}
                                      for u in users])
-        _insert(HandlingUnit, units)
-        _insert(UnitMember, members)
+        insert_rows(HandlingUnit, units)
+        insert_rows(UnitMember, members)
         counters: dict[str, int] = {}
         rows, live = [], []
         historic = total - recent
@@ -286,13 +282,13 @@ def populate(db, *, total: int, recent: int, due: int, seed: int = 7) -> dict:
             rows.append(row)
         taken = _pick_due(rng, live, now, due)
         fields = [getattr(Request, f) for f in FIELDS]
-        _insert(Request, [tuple(r[f] for f in FIELDS) for r in rows], fields, CHUNK)
+        insert_rows(Request, [tuple(r[f] for f in FIELDS) for r in rows], fields, CHUNK)
         del rows, live
         followers = {(rng.randrange(1, total + 1), rng.randrange(1, len(users) + 1))
                      for _ in range(total // 50)}
-        _insert(RequestFollower, [{"request": r, "user": u, "created_at": now}
+        insert_rows(RequestFollower, [{"request": r, "user": u, "created_at": now}
                                   for r, u in followers])
-        _insert(TrackingCounter, [{"day": d, "seq": s} for d, s in counters.items()])
+        insert_rows(TrackingCounter, [{"day": d, "seq": s} for d, s in counters.items()])
         _derive(db)
     _finish(db)
     return {"resident": 1, "submitter": 2, "worker": staff["workers"][by_level["grid"][0][0]],
@@ -357,9 +353,7 @@ def _finish(db) -> None:
     from app.db import is_postgres
 
     if is_postgres(db):
-        for table in ("region", "user", "request", "handling_unit"):
-            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-                           f" (SELECT MAX(id) FROM \"{table}\"))")
+        fix_sequences(db, ("region", "user", "request", "handling_unit"))
         db.execute_sql("VACUUM ANALYZE")
     else:
         db.execute_sql("ANALYZE")

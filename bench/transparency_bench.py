@@ -37,22 +37,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import common, dbtools  # noqa: E402
+
 BATCH = 2000
 
 
 def _prepare(url: str):
-    import migrations
-    from app import crypto
-    from app.db import database, init_database, is_postgres
+    from app.db import database
     from app.regions.services import create_region
 
-    crypto.configure("bench-secret-key-that-is-long-enough-0123456789")
-    db = init_database(url)
-    if is_postgres(db):
-        with db.connection_context():
-            db.execute_sql("DROP SCHEMA public CASCADE")
-            db.execute_sql("CREATE SCHEMA public")
-    migrations.upgrade(db)
+    db = dbtools.open_database(url, "bench-secret-key-that-is-long-enough-0123456789", reset=True)
     database.connect(reuse_if_open=True)
     district = create_region(code="bench-d", name="压测区", level="district")
     town_a = create_region(code="bench-ta", name="压测街道", level="town", parent=district)
@@ -200,11 +194,9 @@ def main() -> int:
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    (out / f"transparency_bench-{engine}-{stamp}.json").write_text(
-        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    common.save_results(f"transparency_bench-{engine}",
+                        json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+                        stamp=dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S"))
     return 0
 
 
