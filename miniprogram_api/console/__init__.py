@@ -21,6 +21,12 @@ Layout
 ``actions_pages.py``  an action's check-in screen (rotating QR) and certificates.
 ``dashboards.py``     统计看板: charts (vendored ECharts) + tables + Excel export per chart;
                       ``dashboard_charts.py`` the charts, figures from app.dashboards / stats.
+``wishes_pages.py``   微心愿 review: queue, a wish, approve / reject / take down with a reason.
+``notices_pages.py``  事前公示: list, new draft, a notice with its objections (print link);
+                      ``notice_actions.py`` publish / discard / result and the objection answer.
+``users_pages.py``    用户与角色: people in scope (masked phones), grant / revoke a role.
+``work_menu.py``      header links to the three pages above, offered by the policies' actions
+                      (as ``supervision_menu.py`` does for the supervision pages).
 Templates: ``miniprogram_api/templates/console/`` (``base.html`` holds the header, the grant
 switcher, flashed messages and the large-font toggle). CSS/JS: ``miniprogram_api/static/console/``
 (our own ``console.css`` and ``console.js``, no third-party files yet; a vendored library goes
@@ -68,9 +74,14 @@ import miniprogram_api.console.audit_pages  # noqa: F401
 import miniprogram_api.console.disclosure_actions  # noqa: F401
 import miniprogram_api.console.disclosures_pages  # noqa: F401
 import miniprogram_api.console.ledger_pages  # noqa: F401
+import miniprogram_api.console.notice_actions  # noqa: F401
+import miniprogram_api.console.notices_pages  # noqa: F401
 import miniprogram_api.console.reports_pages  # noqa: F401
 import miniprogram_api.console.seal_pages  # noqa: F401
 import miniprogram_api.console.supervision_menu  # noqa: F401
+import miniprogram_api.console.users_pages  # noqa: F401
+import miniprogram_api.console.wishes_pages  # noqa: F401
+import miniprogram_api.console.work_menu  # noqa: F401
 from miniprogram_api.console import (  # noqa: F401
     actions_pages,
     dashboards,

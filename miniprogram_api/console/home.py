@@ -160,9 +160,27 @@ def _report_list(actor: Actor) -> list[WorkList]:
                      link_for("console.report_queue"))]
 
 
+def _objection_list(actor: Actor) -> list[WorkList]:
+    """Residents' objections to 事前公示 still unanswered, where this person may answer."""
+    from app.notices import objections, policies
+    from app.notices.models import NoticeObjection
+
+    paths = scope_paths(actor, policies.MANAGE)
+    if not paths:
+        return []
+    query = (objections.staff_objections_query(actor, status="open")
+             .where(scope_condition(paths, NoticeObjection.village_path)))
+    items = [Item(o.text[:30], local_time(o.created_at),
+                  link_for("console.notice_detail", notice_id=o.notice_id))
+             for o in _newest(query, NoticeObjection.id)]
+    return [WorkList("notice_objections", "待答复的公示异议", query.count(), items,
+                     link_for("console.notice_list", tab="published"))]
+
+
 def _work_lists(actor: Actor) -> list[WorkList]:
     return (_request_lists(actor) + _wish_list(actor) + _disclosure_list(actor)
-            + _overdue_disclosure_list(actor) + _seal_list(actor) + _report_list(actor))
+            + _overdue_disclosure_list(actor) + _objection_list(actor) + _seal_list(actor)
+            + _report_list(actor))
 
 
 @bp.route("/")

@@ -177,3 +177,14 @@ def test_the_overdue_list_shows_on_the_home_page_and_its_own_page(console, desk)
     assert 'data-list="disclosures_overdue"' in home and "东星社区 财务公开 2026-09" in home
     page = web.get("/console/disclosures/dues?status=overdue").text
     assert "东星社区" in page and "2026-09" in page
+
+
+def test_a_published_disclosure_links_its_print_page_and_a_draft_does_not(console, desk):  # noqa: F811
+    d = finance_draft(desk)
+    web = console("cadre")
+    print_url = f"/p/disclosures/{d.id}/print"
+    assert print_url not in web.get(f"/console/disclosures/{d.id}").text
+    disclosures.approve_disclosure(desk.actor(desk.finance), d.id)
+    disclosures.publish_disclosure(desk.actor(desk.town.cadre), d.id)
+    assert f'href="{print_url}"' in web.get(f"/console/disclosures/{d.id}").text
+    assert web.get(print_url).status_code == 200
