@@ -55,7 +55,7 @@ def register_html_errors(app: Flask, prefix: str, renderer: HtmlErrorRenderer) -
     app.extensions.setdefault("html_error_pages", []).append((prefix, renderer))
 
 
-def _html_page(status: int, code: str, message: str):
+def html_error_page(status: int, code: str, message: str):
     """The HTML error page for this request's path, if a page blueprint claims it."""
     for prefix, renderer in current_app.extensions.get("html_error_pages", ()):
         if request.path == prefix or request.path.startswith(prefix + "/"):
@@ -66,7 +66,7 @@ def _html_page(status: int, code: str, message: str):
 def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        page = _html_page(exc.status, exc.code, exc.message)
+        page = html_error_page(exc.status, exc.code, exc.message)
         if page is not None:
             return page
         headers = None
@@ -77,7 +77,7 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
         fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        page = _html_page(422, "validation.failed", "提交的内容不符合要求")
+        page = html_error_page(422, "validation.failed", "提交的内容不符合要求")
         if page is not None:
             return page
         return fail(422, "validation.failed", "提交的内容不符合要求", {"fields": fields})
@@ -86,7 +86,7 @@ def install_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         status = exc.code or 500
         code, message = HTTP_ERRORS.get(status, ("http.error", "请求无法完成"))
-        page = _html_page(status, code, message)
+        page = html_error_page(status, code, message)
         if page is not None:
             return page
         allow = exc.get_headers() if status == 405 else None
@@ -98,7 +98,7 @@ def install_error_handlers(app: Flask) -> None:
         # The traceback goes to the log with the request id, never to the client.
         log.exception("unhandled error request_id=%s", g.get("request_id", "-"))
         code, message = HTTP_ERRORS[500]
-        page = _html_page(500, code, message)
+        page = html_error_page(500, code, message)
         if page is not None:
             return page
         return fail(500, code, message, {"request_id": g.get("request_id")})

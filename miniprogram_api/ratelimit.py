@@ -1,4 +1,5 @@
-"""Rate limits on the routes worth flooding: staff login, request submission, receipt checks.
+"""Rate limits on the routes worth flooding: staff login (API and console), request
+submission, receipt checks.
 
 Each limit is a fixed window (Flask-Limiter on the ``limits`` library) whose size comes from
 settings (``RATE_LIMIT_*``), read per request so a changed setting applies at once. Counters
@@ -22,13 +23,13 @@ import math
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, make_response
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 
 from app import crypto
 from miniprogram_api.auth import current_actor
-from miniprogram_api.envelope import fail
+from miniprogram_api.envelope import fail, html_error_page
 
 CODE = "rate.limited"
 MESSAGE = "操作太频繁，请稍后再试"
@@ -57,7 +58,9 @@ def report_client_key() -> str:
 
 # endpoint -> (settings field with the limit, key function, shared scope or None)
 LIMITS: dict[str, tuple[str, Callable[[], str], str | None]] = {
-    "admin_auth.login": ("rate_limit_staff_login", address_key, None),
+    # The API login and the console's login form share one budget per client address.
+    "admin_auth.login": ("rate_limit_staff_login", address_key, "staff.login"),
+    "console.login": ("rate_limit_staff_login", address_key, "staff.login"),
     "requests.submit": ("rate_limit_request_submit", user_key, None),
     "reports.status": ("rate_limit_receipt_check", report_client_key, "reports.receipt"),
     "reports.message": ("rate_limit_receipt_check", report_client_key, "reports.receipt"),
@@ -65,10 +68,19 @@ LIMITS: dict[str, tuple[str, Callable[[], str], str | None]] = {
 }
 
 
+# Only these methods count (the console's login page is a GET before it is a POST).
+METHODS = {"console.login": ["POST"]}
+
+
 def _breach(limit) -> object:
     retry_after = max(1, math.ceil(limit.window.reset_time - time.time()))
-    return fail(429, CODE, MESSAGE, {"retry_after": retry_after},
-                headers={"Retry-After": str(retry_after)})
+    headers = {"Retry-After": str(retry_after)}
+    page = html_error_page(429, CODE, MESSAGE)  # the console shows its own Chinese page
+    if page is not None:
+        response = make_response(page)
+        response.headers.update(headers)
+        return response
+    return fail(429, CODE, MESSAGE, {"retry_after": retry_after}, headers=headers)
 
 
 def install_rate_limits(app: Flask, settings) -> Limiter:
@@ -89,10 +101,11 @@ def install_rate_limits(app: Flask, settings) -> Limiter:
         def value(field=field) -> str:
             return getattr(_settings(), field)
 
+        methods = METHODS.get(endpoint)
         if scope:
-            wrap = limiter.shared_limit(value, scope=scope, key_func=key_func)
+            wrap = limiter.shared_limit(value, scope=scope, key_func=key_func, methods=methods)
         else:
-            wrap = limiter.limit(value, key_func=key_func)
+            wrap = limiter.limit(value, key_func=key_func, methods=methods)
         app.view_functions[endpoint] = wrap(view)
 
     @app.errorhandler(RateLimitExceeded)

@@ -93,3 +93,22 @@ def test_receipt_checks_share_one_budget_across_receipt_routes(client, limited, 
     other = client.post("/api/v1/reports/status", json={"receipt": receipt},
                         environ_base=OTHER_CLIENT)
     assert other.status_code == 200
+
+
+def test_the_console_login_form_shares_the_staff_login_budget_and_answers_a_chinese_page(
+        client, limited):
+    from tests.miniprogram_api.console.helpers import csrf_of
+
+    def console_post():
+        token = csrf_of(client.get("/console/login").text)  # GETs of the form do not count
+        return client.post("/console/login", data={
+            "username": "nobody", "password": "Not-a-password-1", "csrf_token": token})
+
+    assert login(client).status_code == 401  # the API login spends one of the two
+    wrong = console_post()  # the form again, with its error
+    assert wrong.status_code == 401 and wrong.mimetype == "text/html"
+    res = console_post()
+    assert res.status_code == 429
+    assert res.mimetype == "text/html" and "操作太频繁，请稍后再试" in res.text
+    assert 1 <= int(res.headers["Retry-After"]) <= 60
+    assert_limited(login(client))  # and the API login is out of budget too
