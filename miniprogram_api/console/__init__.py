@@ -25,8 +25,8 @@ Layout
 ``notices_pages.py``  事前公示: list, new draft, a notice with its objections (print link);
                       ``notice_actions.py`` publish / discard / result and the objection answer.
 ``users_pages.py``    用户与角色: people in scope (masked phones), grant / revoke a role.
-``work_menu.py``      header links to the three pages above, offered by the policies' actions
-                      (as ``supervision_menu.py`` does for the supervision pages).
+``menus.py``          the header's menus (work pages, supervision pages), each link offered
+                      only to roles whose policies' actions open it.
 Templates: ``miniprogram_api/templates/console/`` (``base.html`` holds the header, the grant
 switcher, flashed messages and the large-font toggle). CSS/JS: ``miniprogram_api/static/console/``
 (our own ``console.css`` and ``console.js``, no third-party files yet; a vendored library goes
@@ -74,14 +74,13 @@ import miniprogram_api.console.audit_pages  # noqa: F401
 import miniprogram_api.console.disclosure_actions  # noqa: F401
 import miniprogram_api.console.disclosures_pages  # noqa: F401
 import miniprogram_api.console.ledger_pages  # noqa: F401
+import miniprogram_api.console.menus  # noqa: F401
 import miniprogram_api.console.notice_actions  # noqa: F401
 import miniprogram_api.console.notices_pages  # noqa: F401
 import miniprogram_api.console.reports_pages  # noqa: F401
 import miniprogram_api.console.seal_pages  # noqa: F401
-import miniprogram_api.console.supervision_menu  # noqa: F401
 import miniprogram_api.console.users_pages  # noqa: F401
 import miniprogram_api.console.wishes_pages  # noqa: F401
-import miniprogram_api.console.work_menu  # noqa: F401
 from miniprogram_api.console import (  # noqa: F401
     actions_pages,
     dashboards,
