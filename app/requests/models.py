@@ -112,6 +112,8 @@ class Request(BaseModel):
             # Open311 lists and statistics filter on a created_at window.
             (("created_at",), False),
         )
+        # Also the partial index request_open_id (id) WHERE status IN (queries.ACTIVE), made
+        # by migration 0017 in raw SQL; queries.py repeats its condition literally.
 
 
 class RequestTask(BaseModel):
