@@ -36,7 +36,9 @@ def sha1_signature(*parts: str) -> str:
 
 
 def check_sha1(signature: str | None, *parts: str) -> None:
-    if not signature or not hmac.compare_digest(sha1_signature(*parts), signature.lower()):
+    # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (a forged query).
+    if not signature or not hmac.compare_digest(sha1_signature(*parts).encode(),
+                                                signature.lower().encode("utf-8", "replace")):
         raise CallbackRefused(403, "bot.bad_signature")
 
 

@@ -169,8 +169,12 @@ def import_workbook(actor: Actor | None, *, village_id: int, data: bytes,
             raise InvalidInput("ledger.no_known_sheet", "文件中没有“资金收支”“资金期间”“资产”"
                                                         "或“资源”工作表")
         for sheet in present:
-            parsed[sheet.kind] = _validate(sheet, _read_sheet(workbook[sheet.title], sheet,
-                                                              report), report)
+            try:
+                rows = _read_sheet(workbook[sheet.title], sheet, report)
+            except Exception as exc:  # read-only sheets parse lazily: a broken sheet's XML
+                raise InvalidInput("ledger.bad_file", "无法读取该文件，请上传 Excel 文件（.xlsx）"
+                                   ) from exc
+            parsed[sheet.kind] = _validate(sheet, rows, report)
     finally:
         workbook.close()
     for kind, cleans in parsed.items():

@@ -8,7 +8,6 @@ Residents write to the account privately; replies go back privately as passive X
 from __future__ import annotations
 
 import datetime as dt
-from xml.parsers.expat import ExpatError
 
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
@@ -19,7 +18,7 @@ from app.bot.inbox import receive
 from app.bot.messages import InboundMessage, Sender
 from app.bot.models import BotEndpoint
 from bot.adapters.common import epoch, from_epoch
-from bot.adapters.wecom_app import open_xml
+from bot.adapters.wecom_app import open_xml, parse
 from bot.crypto import CallbackRefused, check_sha1, check_timestamp
 
 CHANNEL = "official_account"
@@ -36,10 +35,7 @@ def verify(endpoint: BotEndpoint, secrets: EndpointSecrets, args, now: dt.dateti
 
 
 def _parse(xml: str | bytes):
-    try:
-        return parse_message(xml)
-    except (ExpatError, KeyError, TypeError, ValueError) as exc:
-        raise CallbackRefused(400, "bot.malformed") from exc
+    return parse(xml, parser=parse_message)
 
 
 def callback(endpoint: BotEndpoint, secrets: EndpointSecrets, args, body: bytes,

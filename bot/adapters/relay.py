@@ -36,7 +36,9 @@ def verify_request(secrets: EndpointSecrets, headers, body: bytes, now: dt.datet
     check_timestamp(timestamp, epoch(now))
     given = (headers.get("X-Linli-Signature") or "").lower()
     expected = signature(secrets.secret or "", timestamp, body)
-    if not secrets.secret or not hmac.compare_digest(expected, given):
+    # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (a forged header).
+    if not secrets.secret or not hmac.compare_digest(expected.encode(),
+                                                     given.encode("utf-8", "replace")):
         raise CallbackRefused(403, "bot.bad_signature")
 
 
