@@ -12,18 +12,16 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     SmallIntegerField,
     TextField,
 )
 
+from migrations import _frozen as frozen
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class Region(Base):
         code = CharField(max_length=32, unique=True)

@@ -5,14 +5,13 @@ Frozen table definitions: do not import app models here.
 
 import datetime
 
-from peewee import CharField, Check, DateField, DateTimeField, IntegerField, Model
+from peewee import CharField, Check, DateField, DateTimeField, IntegerField
+
+from migrations import _frozen as frozen
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class CalendarDay(Base):
         day = DateField(unique=True)

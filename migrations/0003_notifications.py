@@ -11,16 +11,14 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     TextField,
 )
 
+from migrations import _frozen as frozen
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class User(Base):
         """Only the key, for the foreign keys; the table exists since 0001."""

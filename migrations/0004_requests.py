@@ -11,26 +11,20 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     SmallIntegerField,
     TextField,
 )
 
+from migrations import _frozen as frozen
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
-    class Region(Base):
-        class Meta:
-            table_name = "region"
+    Region = frozen.table_stub(Base, "Region", "region")
 
-    class User(Base):
-        class Meta:
-            table_name = "user"
+    User = frozen.table_stub(Base, "User", "user")
 
     class HandlingUnit(Base):
         name = CharField(max_length=100)

@@ -5,14 +5,13 @@ Frozen table definitions: do not import app models here.
 
 import datetime
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Model
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
+
+from migrations import _frozen as frozen
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class Region(Base):
         """Only referenced: created by 0001_foundation."""

@@ -11,20 +11,18 @@ from peewee import (
     CharField,
     DateTimeField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     SmallIntegerField,
     TextField,
 )
 
+from migrations import _frozen as frozen
+
 APPEND_ONLY = ("log_leaf", "log_node", "log_checkpoint")
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class LogHead(Base):
         log_id = IntegerField(primary_key=True)

@@ -15,9 +15,10 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
 )
+
+from migrations import _frozen as frozen
 
 # Rankings read one index range per (scope, kind, period): top-N in order, "my rank" by COUNT.
 _TALLY_INDEXES = (
@@ -29,10 +30,7 @@ _APPEND_ONLY = ("points_transfer",)
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
     class PointsAccount(Base):
         kind = CharField(max_length=12)

@@ -12,21 +12,17 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     TextField,
 )
 
+from migrations import _frozen as frozen
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
-    class User(Base):
-        class Meta:
-            table_name = "user"
+    User = frozen.table_stub(Base, "User", "user")
 
     class ActionOrganiser(Base):
         user = ForeignKeyField(User, on_delete="CASCADE", index=False)

@@ -15,27 +15,21 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     TextField,
 )
+
+from migrations import _frozen as frozen
 
 
 def up(migrator, db):
     now = datetime.datetime.utcnow
 
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
-    class Region(Base):
-        class Meta:
-            table_name = "region"
+    Region = frozen.table_stub(Base, "Region", "region")
 
-    class User(Base):
-        class Meta:
-            table_name = "user"
+    User = frozen.table_stub(Base, "User", "user")
 
     class BotEndpoint(Base):
         kind = CharField(max_length=16)

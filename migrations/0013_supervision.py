@@ -12,11 +12,12 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     SmallIntegerField,
     TextField,
 )
+
+from migrations import _frozen as frozen
 
 # Kept in step with app.disclosures.models.CONTENT_COLUMNS at the time of writing.
 CONTENT_COLUMNS = ("kind", "category", "title", "body", "period", "matter_key", "extra",
@@ -29,18 +30,11 @@ C_COLLATED = (("disclosure", "region_path"), ("disclosure_question", "region_pat
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
-    class Region(Base):
-        class Meta:
-            table_name = "region"
+    Region = frozen.table_stub(Base, "Region", "region")
 
-    class User(Base):
-        class Meta:
-            table_name = "user"
+    User = frozen.table_stub(Base, "User", "user")
 
     class Disclosure(Base):
         kind = CharField(max_length=16)

@@ -17,11 +17,12 @@ from peewee import (
     DecimalField,
     ForeignKeyField,
     IntegerField,
-    Model,
     PostgresqlDatabase,
     SmallIntegerField,
     TextField,
 )
+
+from migrations import _frozen as frozen
 
 C_COLLATED = (("fund_period", "village_path"), ("fund_entry", "village_path"),
               ("asset", "village_path"), ("resource", "village_path"),
@@ -30,18 +31,11 @@ C_COLLATED = (("fund_period", "village_path"), ("fund_entry", "village_path"),
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen.base_model(db)
 
-    class Region(Base):
-        class Meta:
-            table_name = "region"
+    Region = frozen.table_stub(Base, "Region", "region")
 
-    class User(Base):
-        class Meta:
-            table_name = "user"
+    User = frozen.table_stub(Base, "User", "user")
 
     class FundPeriod(Base):
         village = ForeignKeyField(Region, on_delete="RESTRICT")
