@@ -66,6 +66,8 @@ def test_large_font_mode_is_usable_from_the_keyboard(browser_page, staff_town):
     page.get_by_role("button", name="大字模式").focus()
     page.keyboard.press("Enter")
     page.get_by_role("button", name="标准字号").wait_for()
+    # The button exists as soon as the new page's DOM does; its stylesheet may still be loading.
+    page.wait_for_load_state("load")
     assert page.evaluate("getComputedStyle(document.body).fontSize") != size
     browser_login(page, "grid")
     page.get_by_role("heading", name="我的工作").wait_for()
