@@ -42,6 +42,9 @@ class Settings:
 
     env: str = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'linli.db'}"
+    # Anonymous public reads (/p pages, region picker, transparency log, Open311 lists) go
+    # here when set; empty: everything reads the primary. Same engine as DATABASE_URL.
+    database_replica_url: str = ""
     redis_url: str | None = None
     secret_key: str = DEV_SECRET
     wechat_appid: str = "wx-fake-appid"
@@ -90,6 +93,7 @@ def load_settings(environ: dict | None = None) -> Settings:
     settings = Settings(
         env=name,
         database_url=env.get("DATABASE_URL") or defaults.database_url,
+        database_replica_url=(env.get("DATABASE_REPLICA_URL") or "").strip(),
         redis_url=env.get("REDIS_URL") or None,
         secret_key=env.get("SECRET_KEY") or DEV_SECRET,
         wechat_appid=env.get("WECHAT_APPID") or defaults.wechat_appid,
@@ -130,8 +134,14 @@ def validate(settings: Settings) -> None:
     """Refuse configurations that are unsafe or meaningless."""
     if settings.wechat_mode not in ("fake", "live"):
         raise ConfigError("WECHAT_MODE must be 'fake' or 'live'")
-    if not settings.database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+    if _engine(settings.database_url) is None:
         raise ConfigError("DATABASE_URL must start with sqlite:/// or postgresql://")
+    if settings.database_replica_url:
+        engine = _engine(settings.database_replica_url)
+        if engine is None:
+            raise ConfigError("DATABASE_REPLICA_URL must start with sqlite:/// or postgresql://")
+        if engine != _engine(settings.database_url):
+            raise ConfigError("DATABASE_REPLICA_URL must use the same engine as DATABASE_URL")
     for name in ("rate_limit_staff_login", "rate_limit_request_submit",
                  "rate_limit_receipt_check"):
         _check_rate(name, getattr(settings, name))
@@ -140,6 +150,14 @@ def validate(settings: Settings) -> None:
             raise ConfigError("production needs SECRET_KEY set to 32+ random characters")
         if settings.wechat_mode == "fake":
             raise ConfigError("production must not run with WECHAT_MODE=fake")
+
+
+def _engine(url: str) -> str | None:
+    if url.startswith("sqlite:///"):
+        return "sqlite"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql"
+    return None
 
 
 def _check_rate(name: str, value: str) -> None:

@@ -91,7 +91,8 @@ def create_app(settings: Settings | None = None, *, wechat_gateway=None) -> Flas
     settings = settings or load_settings()
     configure_logging(settings.log_level)
     crypto.configure(settings.secret_key)
-    init_database(settings.database_url, pool_size=settings.db_pool_size,
+    init_database(settings.database_url, replica_url=settings.database_replica_url,
+                  pool_size=settings.db_pool_size,
                   busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
     app = Flask(__name__)

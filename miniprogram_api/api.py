@@ -22,6 +22,7 @@ from app.errors import InvalidInput
 from miniprogram_api.auth import current_actor
 from miniprogram_api.envelope import ok
 from miniprogram_api.pagination import Page
+from miniprogram_api.replica import public_read
 
 
 @dataclass
@@ -65,7 +66,8 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
              query: type[Schema] | None = None, response: type[Schema] | None = None,
              many: bool = False, paged: bool = False, status: int = 200,
              errors: tuple[str, ...] = (), tags: tuple[str, ...] = (),
-             files: tuple[str, ...] = (), produces: tuple[str, ...] = ()):
+             files: tuple[str, ...] = (), produces: tuple[str, ...] = (),
+             replica: bool = False):
     """Register ``fn`` as ``method rule`` on ``blueprint``.
 
     ``auth``: None (anonymous), "optional", "user" (any logged-in user) or "staff" (a console
@@ -73,9 +75,12 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
     ``files``: required file fields of a ``multipart/form-data`` body; the view gets
     ``files={name: FileStorage}`` (not combinable with ``body``). ``produces``: the media types
     of a binary success response; the view returns a ready ``flask.Response`` (no envelope).
+    ``replica``: read from the read replica (``miniprogram_api.replica``); anonymous GETs only.
     """
     if files and body is not None:
         raise ValueError("an endpoint takes either a JSON body or multipart files, not both")
+    if replica and (auth is not None or method != "GET"):
+        raise ValueError("only anonymous GET endpoints may read from the replica")
 
     def decorate(fn):
         wanted = set(inspect.signature(fn).parameters)
@@ -109,7 +114,9 @@ def endpoint(blueprint: Blueprint, rule: str, *, method: str = "GET", summary: s
                 result = out_schema.dump(result)
             return ok(result, status)
 
-        blueprint.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
+        blueprint.add_url_rule(rule, endpoint=fn.__name__,
+                               view_func=public_read(view) if replica else view,
+                               methods=[method])
         OPERATIONS.append(Operation(
             path=_openapi_path(blueprint, rule), method=method.lower(), summary=summary,
             tags=list(tags) or [blueprint.name], auth=auth, body=body, query=query,

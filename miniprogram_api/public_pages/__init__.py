@@ -15,6 +15,10 @@ Layout
 ``printing.py``   A4 pages for the paper notice board with a QR code (segno SVG, made here)
                   that opens the public page and its proof.
 Templates: ``miniprogram_api/templates/public/``; CSS/JS: ``miniprogram_api/static/public/``.
+
+Every page that reads the database is ``@public_read``: served from the read replica when
+``DATABASE_REPLICA_URL`` is set (a page may then be a few seconds behind the console), from
+the primary otherwise or when the replica is down.
 """
 
 # Importing the page modules registers their routes on ``bp``.

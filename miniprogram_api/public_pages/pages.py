@@ -20,6 +20,7 @@ from app.notices.models import Notice
 from app.public import board
 from miniprogram_api.pagination import page_of
 from miniprogram_api.public_pages.blueprint import bp
+from miniprogram_api.replica import public_read
 
 PAGE_SIZE = 20
 
@@ -35,6 +36,7 @@ def village(code: str):
 
 
 @bp.route("/villages/<code>/disclosures")
+@public_read
 def disclosure_board(code: str):
     place = board.village_by_code(code)
     kind = request.args.get("kind") or None
@@ -46,6 +48,7 @@ def disclosure_board(code: str):
 
 
 @bp.route("/disclosures/<int:disclosure_id>")
+@public_read
 def disclosure(disclosure_id: int):
     item = board.public_disclosure(disclosure_id)
     town = board.town_of(item.region)
@@ -60,6 +63,7 @@ def disclosure(disclosure_id: int):
 
 
 @bp.route("/villages/<code>/notices")
+@public_read
 def notice_board(code: str):
     place = board.village_by_code(code)
     listing = page_of(board.open_notices_query(place), Notice.id,
@@ -70,6 +74,7 @@ def notice_board(code: str):
 
 
 @bp.route("/notices/<int:notice_id>")
+@public_read
 def notice(notice_id: int):
     item = board.public_notice(notice_id)
     town = board.town_of(item.village)

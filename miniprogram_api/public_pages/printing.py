@@ -19,6 +19,7 @@ from app.notices import rules as notice_rules
 from app.public import board
 from app.transparency import services as tlog
 from miniprogram_api.public_pages.blueprint import bp
+from miniprogram_api.replica import public_read
 
 
 def qr_svg(url: str, title: str) -> Markup:
@@ -44,6 +45,7 @@ def log_position(town_code: str, record_type: str, record_id: int) -> dict | Non
 
 
 @bp.route("/disclosures/<int:disclosure_id>/print")
+@public_read
 def print_disclosure(disclosure_id: int):
     item = board.public_disclosure(disclosure_id)
     town = board.town_of(item.region)
@@ -57,6 +59,7 @@ def print_disclosure(disclosure_id: int):
 
 
 @bp.route("/notices/<int:notice_id>/print")
+@public_read
 def print_notice(notice_id: int):
     item = board.public_notice(notice_id)
     town = board.town_of(item.village)

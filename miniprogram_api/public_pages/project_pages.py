@@ -14,6 +14,7 @@ from app.public import board, projects
 from miniprogram_api.pagination import page_of
 from miniprogram_api.public_pages.blueprint import bp
 from miniprogram_api.public_pages.pages import PAGE_SIZE
+from miniprogram_api.replica import public_read
 
 
 @bp.app_template_filter("yuan")
@@ -23,6 +24,7 @@ def yuan(fen: int | None) -> str:
 
 
 @bp.route("/villages/<code>/projects")
+@public_read
 def project_rounds(code: str):
     place = board.village_by_code(code)
     listing = page_of(projects.published_rounds_query(place), ProjectRound.id,
@@ -32,6 +34,7 @@ def project_rounds(code: str):
 
 
 @bp.route("/project-rounds/<int:round_id>")
+@public_read
 def project_round(round_id: int):
     result = projects.round_result(round_id)
     return render_template("public/project_round.html", **result,

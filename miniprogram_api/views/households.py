@@ -65,14 +65,14 @@ def reject_binding(actor, binding_id, data):
 
 
 @endpoint(bp, "/api/v1/regions", auth=None, query=PageQuery, response=RegionNodeSchema,
-          paged=True, summary="地址选择：顶层区域（公开）")
+          paged=True, replica=True, summary="地址选择：顶层区域（公开）")
 def region_roots(query):
     return _ascending(None, query)
 
 
 @endpoint(bp, "/api/v1/regions/<int:region_id>/children", auth=None, query=PageQuery,
-          response=RegionNodeSchema, paged=True, summary="地址选择：某区域的下一级（公开）",
-          errors=("region.not_found",))
+          response=RegionNodeSchema, paged=True, replica=True,
+          summary="地址选择：某区域的下一级（公开）", errors=("region.not_found",))
 def region_children(region_id, query):
     regions.get_region(region_id)
     return _ascending(region_id, query)

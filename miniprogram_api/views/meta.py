@@ -4,7 +4,9 @@
 does not make the supervisor restart healthy workers). ``/readyz``: this instance can serve
 (readiness; the load balancer's probe): the database answers and its schema is at least as new
 as this code's migrations, so a freshly deployed instance gets no traffic before ``db
-upgrade``. Not ready is a 503 in the envelope, never a 500 with a traceback.
+upgrade``. Not ready is a 503 in the envelope, never a 500 with a traceback. The read
+replica's state is reported (``replica``: none / ok / unavailable) but never makes the
+instance unready: public reads then fall back to the primary.
 """
 
 import logging
@@ -14,6 +16,7 @@ from flask import Blueprint, jsonify
 
 import migrations
 from app.db import database
+from app.replica import replica_state
 from miniprogram_api.envelope import fail
 from miniprogram_api.openapi import build_spec
 
@@ -39,7 +42,7 @@ def readyz():
     except peewee.DatabaseError as exc:  # OperationalError / InterfaceError included
         log.warning("not ready: database unreachable (%s)", type(exc).__name__)
         return fail(503, "service.database_unavailable", "服务暂时不可用，请稍后再试")
-    return jsonify({"ok": True, "data": {"status": "ready"}})
+    return jsonify({"ok": True, "data": {"status": "ready", "replica": replica_state()}})
 
 
 @bp.get("/api/v1/openapi.json")

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from app.errors import DomainError
 from app.requests import open311
 from miniprogram_api.api import document_raw
+from miniprogram_api.replica import public_read
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 log = logging.getLogger("linli.api.open311")
@@ -139,15 +140,19 @@ def _args(schema: type[Schema]) -> dict:
 
 
 @bp.get("/services.json")
+@public_read
 def list_services():
     return _reply(open311.list_services(_args(Open311ServicesQuery)["jurisdiction_id"]))
 
 
 @bp.get("/requests.json")
+@public_read
 def list_requests():
     return _reply(open311.find_requests(**_args(Open311RequestsQuery)))
 
 
+# Not on the replica: a client that just POSTed a request GETs it by the id it was given, and
+# replica lag would answer that with a 404.
 @bp.get("/requests/<service_request_id>.json")
 def get_request(service_request_id):
     query = _args(Open311RequestQuery)
