@@ -18,13 +18,24 @@ Layout
 ``home.py``           "my work": one ``WorkList`` per queue the person may see.
 ``requests_pages.py`` request queues and detail; ``request_forms.py`` which transition forms a
                       person is offered; ``request_actions.py`` the POST routes of those forms.
-``actions_pages.py``  an action's check-in screen (rotating QR) and certificates.
+``actions_pages.py``  an action's check-in screen (rotating QR) and certificates;
+                      ``actions_admin_pages.py`` 微行动 list / publish / edit / cancel and the
+                      roster, ``action_attendance_pages.py`` the attendance decisions.
+``points_pages.py``   微星光 accounts, statement, award, reversal; ``points_setup_pages.py``
+                      rules and rankings with star levels; ``points_store_pages.py`` 爱心超市
+                      redemptions. ``wish_settings_pages.py`` wish time limits and photos.
+                      ``region_choices.py`` the place pickers of those forms.
 ``dashboards.py``     统计看板: charts (vendored ECharts) + tables + Excel export per chart;
                       ``dashboard_charts.py`` the charts, figures from app.dashboards / stats.
 ``wishes_pages.py``   微心愿 review: queue, a wish, approve / reject / take down with a reason.
 ``notices_pages.py``  事前公示: list, new draft, a notice with its objections (print link);
                       ``notice_actions.py`` publish / discard / result and the objection answer.
 ``users_pages.py``    用户与角色: people in scope (masked phones), grant / revoke a role.
+``powers_pages.py``   权力清单 list / item / add-edit form / copy the town template;
+                      ``livestreams_pages.py`` 直播通知; ``bot_groups_pages.py`` 群绑定 (codes,
+                      unbind); ``disclosure_questions_pages.py`` / ``disclosure_cadence_pages.py``
+                      residents' questions and 公开频次; ``ledger_entry_pages.py`` 三资 one row;
+                      ``seal_use_forms.py`` 登记用印; ``form_values.py`` their shared parsing.
 ``menus.py``          the header's menus (work pages, supervision pages), each link offered
                       only to roles whose policies' actions open it.
 Templates: ``miniprogram_api/templates/console/`` (``base.html`` holds the header, the grant
@@ -70,16 +81,36 @@ How to add a page (e.g. the wish review queue)
 """
 
 # Importing the page modules registers their routes on ``bp``.
+import miniprogram_api.console.action_attendance_pages  # noqa: F401
+import miniprogram_api.console.actions_admin_pages  # noqa: F401
 import miniprogram_api.console.audit_pages  # noqa: F401
+import miniprogram_api.console.bot_groups_pages  # noqa: F401
+import miniprogram_api.console.consultation_actions  # noqa: F401
+import miniprogram_api.console.consultations_pages  # noqa: F401
 import miniprogram_api.console.disclosure_actions  # noqa: F401
+import miniprogram_api.console.disclosure_cadence_pages  # noqa: F401
+import miniprogram_api.console.disclosure_questions_pages  # noqa: F401
 import miniprogram_api.console.disclosures_pages  # noqa: F401
+import miniprogram_api.console.ledger_entry_pages  # noqa: F401
 import miniprogram_api.console.ledger_pages  # noqa: F401
+import miniprogram_api.console.livestreams_pages  # noqa: F401
+import miniprogram_api.console.media_pages  # noqa: F401
 import miniprogram_api.console.menus  # noqa: F401
 import miniprogram_api.console.notice_actions  # noqa: F401
 import miniprogram_api.console.notices_pages  # noqa: F401
+import miniprogram_api.console.points_pages  # noqa: F401
+import miniprogram_api.console.points_setup_pages  # noqa: F401
+import miniprogram_api.console.points_store_pages  # noqa: F401
+import miniprogram_api.console.powers_pages  # noqa: F401
+import miniprogram_api.console.project_actions  # noqa: F401
+import miniprogram_api.console.project_detail_pages  # noqa: F401
+import miniprogram_api.console.projects_pages  # noqa: F401
 import miniprogram_api.console.reports_pages  # noqa: F401
+import miniprogram_api.console.request_entry_pages  # noqa: F401
 import miniprogram_api.console.seal_pages  # noqa: F401
+import miniprogram_api.console.seal_use_forms  # noqa: F401
 import miniprogram_api.console.users_pages  # noqa: F401
+import miniprogram_api.console.wish_settings_pages  # noqa: F401
 import miniprogram_api.console.wishes_pages  # noqa: F401
 from miniprogram_api.console import (  # noqa: F401
     actions_pages,

@@ -177,10 +177,80 @@ def _objection_list(actor: Actor) -> list[WorkList]:
                      link_for("console.notice_list", tab="published"))]
 
 
+def _disclosure_question_list(actor: Actor) -> list[WorkList]:
+    """Residents' questions on disclosures still unanswered, where this person may answer."""
+    from app.disclosures import questions
+    from app.disclosures.models import DisclosureQuestion
+
+    paths = scope_paths(actor, disclosure_policies.ANSWER)
+    if not paths:
+        return []
+    query = (questions.staff_questions_query(actor, status="open")
+             .where(scope_condition(paths, DisclosureQuestion.region_path)))
+    items = [Item(f"{disclosure_rules.QUESTION_KIND_NAMES.get(q.kind, q.kind)}：{q.text[:30]}",
+                  local_time(q.created_at),
+                  link_for("console.disclosure_question_detail", question_id=q.id))
+             for q in _newest(query, DisclosureQuestion.id)]
+    return [WorkList("disclosure_questions", "待答复的居民提问", query.count(), items,
+                     link_for("console.disclosure_questions"))]
+
+
+def _project_list(actor: Actor) -> list[WorkList]:
+    """微实事 proposals waiting for review in this person's scope."""
+    from app.projects import reading as project_reading
+    from app.projects.models import Project
+
+    try:
+        query = project_reading.staff_projects_query(actor, status="proposed")
+    except Forbidden:
+        return []
+    items = [Item(p.title, f"{p.proposer_name} · {local_time(p.created_at)}",
+                  link_for("console.project_detail", project_id=p.id))
+             for p in _newest(query, Project.id)]
+    return [WorkList("projects_review", "待审核的微实事提议", query.count(), items,
+                     link_for("console.project_review_queue"))]
+
+
+def _comment_list(actor: Actor) -> list[WorkList]:
+    """议事 comments hidden by residents' reports, waiting for this person's review."""
+    from app.consultations import comments
+    from app.consultations.models import ConsultationComment
+
+    try:
+        query = comments.moderation_queue(actor, status="pending_review")
+    except Forbidden:
+        return []
+    items = [Item(c.content[:30], f"{c.author_name} · {local_time(c.created_at)}",
+                  link_for("console.consultation_detail", consultation_id=c.consultation_id))
+             for c in _newest(query, ConsultationComment.id)]
+    return [WorkList("consultation_comments", "被举报待复核的议事评论", query.count(), items,
+                     link_for("console.consultation_moderation"))]
+
+
+def _redemption_list(actor: Actor) -> list[WorkList]:
+    """爱心超市 redemptions waiting for their hand-over, where this person may hand over."""
+    from app.points import policies as points_policies
+    from app.points import store
+    from app.points.models import Redemption
+
+    paths = scope_paths(actor, points_policies.STORE_HAND_OVER)
+    if not paths:
+        return []
+    query = (store.staff_redemptions(actor, status="reserved")
+             .where(scope_condition(paths, Redemption.region_path)))
+    items = [Item(f"兑换 {r.quantity} 件（{r.points} 积分）", local_time(r.created_at),
+                  link_for("console.points_redemptions"))
+             for r in _newest(query, Redemption.id)]
+    return [WorkList("redemptions_waiting", "待交付的爱心超市兑换", query.count(), items,
+                     link_for("console.points_redemptions"))]
+
+
 def _work_lists(actor: Actor) -> list[WorkList]:
     return (_request_lists(actor) + _wish_list(actor) + _disclosure_list(actor)
-            + _overdue_disclosure_list(actor) + _objection_list(actor) + _seal_list(actor)
-            + _report_list(actor))
+            + _overdue_disclosure_list(actor) + _objection_list(actor)
+            + _disclosure_question_list(actor) + _seal_list(actor)
+            + _report_list(actor) + _project_list(actor) + _comment_list(actor)
+            + _redemption_list(actor))
 
 
 @bp.route("/")
