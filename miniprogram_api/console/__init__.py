@@ -31,6 +31,12 @@ Layout
 ``notices_pages.py``  事前公示: list, new draft, a notice with its objections (print link);
                       ``notice_actions.py`` publish / discard / result and the objection answer.
 ``users_pages.py``    用户与角色: people in scope (masked phones), grant / revoke a role.
+``projects_pages.py`` 微实事 rounds: list, open a round, a round with its proposals, the
+                      counted result, the review queue; ``project_detail_pages.py`` one project
+                      (review, override, milestones, spending); ``project_actions.py`` the POSTs.
+``consultations_pages.py`` 议事: topics, draft / edit, a topic with poll and comments, the
+                      comment moderation queue; ``consultation_actions.py`` the POSTs;
+                      ``participation_forms.py`` their date, time and yuan parsing.
 ``powers_pages.py``   权力清单 list / item / add-edit form / copy the town template;
                       ``livestreams_pages.py`` 直播通知; ``bot_groups_pages.py`` 群绑定 (codes,
                       unbind); ``disclosure_questions_pages.py`` / ``disclosure_cadence_pages.py``
@@ -105,6 +111,7 @@ import miniprogram_api.console.powers_pages  # noqa: F401
 import miniprogram_api.console.project_actions  # noqa: F401
 import miniprogram_api.console.project_detail_pages  # noqa: F401
 import miniprogram_api.console.projects_pages  # noqa: F401
+import miniprogram_api.console.report_actions  # noqa: F401
 import miniprogram_api.console.reports_pages  # noqa: F401
 import miniprogram_api.console.request_entry_pages  # noqa: F401
 import miniprogram_api.console.seal_pages  # noqa: F401
