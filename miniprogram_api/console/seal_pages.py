@@ -12,9 +12,10 @@ from flask import url_for
 
 from app.accounts.models import User
 from app.notices.models import Notice
-from app.policy import Actor
+from app.policy import Actor, scope_paths
 from app.powers.models import PowerItem
 from app.regions.models import Region
+from app.seals import policies as seal_policies
 from app.seals import rules
 from app.seals import services as seals
 from app.seals.models import Seal, SealUse
@@ -49,7 +50,8 @@ def seal_uses(actor: Actor):
     next_url = (url_for("console.seal_uses", tab=tab, cursor=result.next_cursor)
                 if result.next_cursor else None)
     return render("console/seals/list.html", tab=tab, tabs=TABS, rows=result.items,
-                  seal_names=seal_names, villages=villages, next_url=next_url)
+                  seal_names=seal_names, villages=villages, next_url=next_url,
+                  may_record=bool(scope_paths(actor, seal_policies.RECORD)))
 
 
 @bp.route("/seal-uses/<int:use_id>")
