@@ -36,12 +36,15 @@ else
     SUMMARY+=("ruff        : FAILED"); status=1
 fi
 
-# The two passes run at the same time (each is mostly one core of Python plus its database),
-# which roughly halves the wall time of CI; their output is shown one after the other.
+# The two passes run at the same time, which roughly halves the wall time of CI; their output
+# is shown one after the other. The PostgreSQL pass is twice as long (each test also waits on
+# the server), so it is split over two pytest-xdist workers, each with its own database
+# (tests/conftest.py), whole files per worker; PG_WORKERS="" runs it in one process.
+PG_WORKERS="${PG_WORKERS--n 2 --dist loadfile}"
 banner "pytest on PostgreSQL ($PG_URL), in the background"
 pg_pid=""
 if reason=$("$VENV/bin/python" scripts/pg_reachable.py "$PG_URL" 2>&1); then
-    ( env TEST_DATABASE_URL="$PG_URL" "$VENV/bin/python" -m pytest \
+    ( env TEST_DATABASE_URL="$PG_URL" "$VENV/bin/python" -m pytest $PG_WORKERS \
         --junitxml="$RESULTS/postgres.xml" >"$RESULTS/postgres.log" 2>&1; \
       echo $? >"$RESULTS/postgres.rc" ) &
     pg_pid=$!

@@ -2,13 +2,16 @@
 
 The suite runs against SQLite by default and against PostgreSQL when ``TEST_DATABASE_URL`` is a
 ``postgresql://`` URL (``make test`` runs both passes). SQLite tests start from a copy of a
-migrated template file; PostgreSQL tests truncate every table.
+migrated template file; PostgreSQL tests empty the tables the last test wrote to. Under
+pytest-xdist (``make test`` splits the PostgreSQL pass over two workers) each worker has its own
+PostgreSQL database, ``<name>_gw0``, ``<name>_gw1``…, created on first use.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 import responses
@@ -26,11 +29,31 @@ def _is_pg(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """``url`` with the database ``<name>_<worker>``, created when missing: each pytest-xdist
+    worker of the PostgreSQL pass drops and rebuilds the public schema of its own database."""
+    import psycopg2
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/') or 'test'}_{worker}"
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
+    return urlunparse(parsed._replace(path=f"/{name}"))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL", "")
     if _is_pg(url):
-        return url
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _worker_database(url, worker) if worker else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
