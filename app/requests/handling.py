@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.clock import utcnow
 from app.db import database
 from app.errors import Conflict, InvalidInput, NotFound
-from app.policy import Actor, authorize
+from app.policy import Actor, authorize, require_any_scope
 from app.requests import notify, policies, rules, sla
 from app.requests.models import Request, RequestFollower, RequestTask
 from app.requests.services import _resume
@@ -149,6 +149,28 @@ def merge_request(actor: Actor, request_id: int, *, into_id: int, note: str = ""
         notify.to_resident(request, "request.merged", f"已与诉求 {target.tracking_no} 合并办理",
                            dedupe="merged")
     return request
+
+
+def merge_into_number(actor: Actor, request_id: int, *, tracking_no: str,
+                      note: str = "") -> Request:
+    """Merge a duplicate into the request staff know by its tracking number (R20261123-0001),
+    as typed into the console's merge form. Grid worker, cadre or town admin in scope.
+
+    Raises Forbidden without the merge permission anywhere; request.not_found for a
+    duplicate out of reach; InvalidInput request.merge_target_unknown when no request the
+    caller may read has that number (a missing one and one out of reach read the same); then
+    everything ``merge_request`` raises. Changes what ``merge_request`` changes, in one
+    transaction.
+    """
+    require_any_scope(actor, policies.MERGE)
+    number = (tracking_no or "").strip().upper()
+    with database.atomic():
+        _load(actor, request_id)
+        target = Request.get_or_none(Request.tracking_no == number) if number else None
+        if target is None or not policies.can_read(actor, target):
+            raise InvalidInput("request.merge_target_unknown",
+                               "找不到该编号的诉求，请核对合并到的诉求编号")
+        return merge_request(actor, request_id, into_id=target.id, note=note)
 
 
 def set_mediation_code(actor: Actor, request_id: int, *, code: str, note: str = "") -> Request:

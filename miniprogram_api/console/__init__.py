@@ -17,7 +17,11 @@ Layout
                       APIs keep the JSON envelope).
 ``home.py``           "my work": one ``WorkList`` per queue the person may see.
 ``requests_pages.py`` request queues and detail; ``request_forms.py`` which transition forms a
-                      person is offered; ``request_actions.py`` the POST routes of those forms.
+                      person is offered; ``request_actions.py`` the POST routes of those forms;
+                      ``request_entry_pages.py`` 代居民登记; ``media_pages.py`` photo uploads
+                      through the media service and ``/console/media/<id>``.
+``reports_pages.py``  举报 (officers only): queue, key, a report; ``report_actions.py`` identity
+                      reveal (request, second officer approves, reveal), recusal, attachments.
 ``actions_pages.py``  an action's check-in screen (rotating QR) and certificates;
                       ``actions_admin_pages.py`` 微行动 list / publish / edit / cancel and the
                       roster, ``action_attendance_pages.py`` the attendance decisions.

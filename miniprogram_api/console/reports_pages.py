@@ -68,7 +68,7 @@ def report_detail(actor: Actor, report_id: int):
                       next_url=url_for("console.report_detail", report_id=report_id))
     return render("console/reports/detail.html", r=report, state_names=rules.STATE_NAMES,
                   needs_text=rules.TEXT_TO_REPORTER, level_names=LEVEL_NAMES,
-                  mode_names=MODE_NAMES)
+                  mode_names=MODE_NAMES, my_id=actor.user_id)
 
 
 @bp.route("/reports/key", methods=["POST"])

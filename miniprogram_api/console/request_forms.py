@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.policy import Actor, can
 from app.regions.rules import path_ids
-from app.requests import policies, routing
+from app.requests import policies, routing, rules
 from app.requests import services as requests
 from app.requests.models import HandlingUnit, Request
 
@@ -53,8 +53,23 @@ FORMS = (
     Form("note", "记录办理进展", "note",
          lambda a, r: _handler(a, r) or bool(policies.unit_ids_of(a)
                                              & policies._task_unit_ids(r))),
+    Form("merge", "合并重复诉求", "merge", _role(policies.MERGE)),
+    Form("mediation", "更新调解码", "mediate",
+         lambda a, r: _role(policies.MEDIATE)(a, r) and bool(mediation_moves(r))),
+    Form("flag_hard", "列为疑难件", "note",
+         lambda a, r: _role(policies.FLAG)(a, r) and not r.flagged_hard),
 )
 BY_NAME = {form.name: form for form in FORMS}
+
+
+def mediation_moves(request: Request) -> list[tuple[str, str]]:
+    """The colour codes a mediation request may move to next, with their names (none for
+    other types: ``set_mediation_code`` refuses them)."""
+    if request.type != "mediation":
+        return []
+    moves = rules.MEDIATION_MOVES.get(request.mediation_code or "", set())
+    return [(code, rules.MEDIATION_NAMES[code]) for code in rules.MEDIATION_CODES
+            if code in moves]
 
 
 def offered(actor: Actor, request: Request) -> list[Form]:

@@ -1,7 +1,8 @@
 """Request pages: the work queues (keyset paginated) and a request's detail with its timeline
 and the transition forms this staff member may use. Reads go through the same services as
 ``/admin/api/v1/requests`` (``queries.queue_query``, ``services.get_request``,
-``services.timeline_for``, ``routing.suggest_unit``)."""
+``services.timeline_for``, ``routing.suggest_unit``); photos are listed with
+``media.attached_media`` and served by ``media_pages.media_file``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import url_for
 
 from app.accounts.models import ROLE_NAMES
 from app.errors import DomainError, Forbidden
+from app.media import services as media
 from app.policy import Actor, scope_paths
 from app.requests import policies, queries, routing, rules
 from app.requests import services as requests
@@ -73,7 +75,8 @@ def request_queue(actor: Actor):
     return render("console/requests/queue.html", queue=queue,
                   queue_title=QUEUE_NAMES.get(queue, queue), queues=QUEUE_NAMES,
                   rows=result.items, units=units, next_url=next_url,
-                  level_names=rules.LEVEL_NAMES)
+                  level_names=rules.LEVEL_NAMES,
+                  may_enter=bool(scope_paths(actor, policies.ENTER)))
 
 
 @bp.app_template_filter("timeline_details")
@@ -90,6 +93,8 @@ def _timeline_details(raw: str) -> str:
         parts.append("配合单位：" + "、".join(details["assist_units"]))
     if details.get("to_unit"):
         parts.append(f"转给：{details['to_unit']}")
+    if details.get("into"):
+        parts.append(f"合并到诉求：{details['into']}")
     if details.get("clause"):
         parts.append(f"引用职责清单第 {details['clause']} 条：{details.get('clause_text', '')}")
     if details.get("days"):
@@ -104,6 +109,23 @@ def _category_name(request: Request) -> str:
         return request.category_code
 
 
+def _photos_by_entry(request: Request, timeline) -> dict[int, list]:
+    """Photos shown under their timeline entry: the resident's under the submission, and each
+    resolution's under the 办结 entry they were attached with (a reopened request is resolved
+    again with new photos). The caller has already been allowed to read the request."""
+    shown: dict[int, list] = {}
+    submitted = [e for e in timeline if e.action == "submit"]
+    if submitted:
+        shown[submitted[0].id] = media.attached_media(f"request:{request.id}")
+    resolves = [e for e in timeline if e.action == "resolve"]
+    if resolves:
+        photos = media.attached_media(f"request_resolution:{request.id}")
+        for entry, later in zip(resolves, [*resolves[1:], None], strict=False):
+            shown[entry.id] = [p for p in photos if p.attached_at >= entry.at
+                               and (later is None or p.attached_at < later.at)]
+    return shown
+
+
 @bp.route("/requests/<int:request_id>")
 @page
 def request_detail(actor: Actor, request_id: int):
@@ -112,11 +134,14 @@ def request_detail(actor: Actor, request_id: int):
     names = {f.name for f in forms}
     suggested = routing.suggest_unit(request) if names & {"dispatch", "transfer"} else None
     lead = HandlingUnit.get_or_none(HandlingUnit.id == request.lead_unit_id)
+    timeline = requests.timeline_for(actor, request)
     return render(
         "console/requests/detail.html", r=request, forms=forms, form_names=names,
         category=_category_name(request), lead_unit=lead, suggested=suggested,
         units=(request_forms.candidate_units(request)
                if names & {"dispatch", "transfer"} else []),
         clauses=request_forms.clauses(request) if "return" in names else [],
-        timeline=requests.timeline_for(actor, request), role_names=ACTOR_ROLE_NAMES,
+        timeline=timeline, photos=_photos_by_entry(request, timeline),
+        mediation_moves=request_forms.mediation_moves(request),
+        mediation_names=rules.MEDIATION_NAMES, role_names=ACTOR_ROLE_NAMES,
         level_names=rules.LEVEL_NAMES)

@@ -26,16 +26,17 @@ def test_the_queue_pages_by_keyset_twenty_at_a_time(console, staff_town):
     assert "下一页" not in second
 
 
-def test_a_grid_worker_is_offered_only_accept_on_a_new_request(console, staff_town):
+def test_a_grid_worker_is_offered_accept_and_merge_on_a_new_request(console, staff_town):
     request = submit(staff_town)
-    assert _forms(console("grid").get(f"/console/requests/{request.id}").text) == {"accept"}
+    assert (_forms(console("grid").get(f"/console/requests/{request.id}").text)
+            == {"accept", "merge"})
 
 
 def test_the_dispatch_form_preselects_the_routing_suggestion(console, staff_town):
     request = submit(staff_town)
     workflow.accept_request(staff_town.actor(staff_town.town_admin), request.id)
     html = console("grid").get(f"/console/requests/{request.id}").text
-    assert _forms(html) == {"dispatch"}
+    assert _forms(html) == {"dispatch", "merge"}
     assert f'data-field="suggested">{staff_town.grid_unit.name}<' in html
     assert f'<option value="{staff_town.grid_unit.id}" selected>' in html
 
