@@ -27,7 +27,7 @@ from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"all": "全部"} | rules.STATE_NAMES
-QUEUE_TABS = {"pending_review": "被举报待复核", "held": "内容待审核", "hidden": "已隐藏"}
+QUEUE_TABS = {"pending_review": "居民标记待复核", "held": "内容待审核", "hidden": "已隐藏"}
 FIELDS = ("region_id", "title", "background", "opens_at", "closes_at", "poll", "poll_mode",
           "poll_options", "poll_max_choices", "poll_results", "notice_id", "project_id")
 

@@ -223,7 +223,7 @@ def _comment_list(actor: Actor) -> list[WorkList]:
     items = [Item(c.content[:30], f"{c.author_name} · {local_time(c.created_at)}",
                   link_for("console.consultation_detail", consultation_id=c.consultation_id))
              for c in _newest(query, ConsultationComment.id)]
-    return [WorkList("consultation_comments", "被举报待复核的议事评论", query.count(), items,
+    return [WorkList("consultation_comments", "居民标记待复核的议事评论", query.count(), items,
                      link_for("console.consultation_moderation"))]
 
 

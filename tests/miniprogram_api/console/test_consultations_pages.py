@@ -197,7 +197,7 @@ def test_the_cadre_restores_a_reported_comment_from_the_queue(console, staff_tow
         home = web.get("/console/").text
         assert 'data-list="consultation_comments"' in home and "隔壁那家人天天乱停车" in home
         queue = web.get("/console/consultation-comments").text
-        assert f'data-comment="{comment.id}"' in queue and "被举报 3 次" in queue
+        assert f'data-comment="{comment.id}"' in queue and "被标记 3 次" in queue
         res = post(web, f"/console/consultation-comments/{comment.id}/restore",
                    back="/console/consultation-comments")
         assert "评论已恢复显示" in res.text and "暂无需要复核的评论" in res.text

@@ -103,8 +103,8 @@ def _without_tokens(html: str) -> str:
 def test_the_accused_cadre_gets_the_page_of_a_nonexistent_id(console, staff_town, report,
                                                               password_hash):
     # A cadre of the same village, named alike, whom nobody accused: the accused's home page
-    # must be exactly theirs (the cadres' own 议事 moderation queue says "被举报的评论", which
-    # is no hint of a whistleblowing report: every cadre has it).
+    # must be exactly theirs, and the word 举报 appears nowhere on it (the 议事 moderation
+    # queue speaks of comments residents "标记", so 举报 in the console means one thing).
     twin = make_user(name=staff_town.cadre.display_name)
     grant(twin, "cadre", staff_town.tree.village_a1)
     StaffCredential.create(user=twin, username="twincadre", password_hash=password_hash)
@@ -119,6 +119,7 @@ def test_the_accused_cadre_gets_the_page_of_a_nonexistent_id(console, staff_town
     assert BODY[:10] not in seen.text and "举报" not in re.sub(r"<[^>]+>", "", seen.text)
     assert web.get("/console/reports").status_code == 403
     home = web.get("/console/").text
+    assert "举报" not in home
     assert "/console/reports" not in home and 'data-list="reports' not in home
     assert _without_tokens(home) == _without_tokens(twin_home)
     for action in ("transition", "note", "message"):
