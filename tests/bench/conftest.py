@@ -1,5 +1,5 @@
-"""A small town for the crash test's checks, built through the services, and the ``crash``
-marker (``-m "not crash"`` leaves out the test that starts servers and kills them)."""
+"""A small town for the crash test's checks, built through the services, and the ``crash`` and
+``load`` markers (``-m "not crash and not load"`` leaves out the tests that start servers)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.factories import Tree, build_tree, grant, make_user
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "crash: starts gunicorn and SIGKILLs it (slow)")
+    config.addinivalue_line("markers", "load: seeds a database and loads gunicorn (slow)")
 
 
 @dataclass

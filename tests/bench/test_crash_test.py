@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def sibling_database(url: str):
+def sibling_database(url: str, suffix: str = "crash_smoke"):
     """A fresh PostgreSQL database next to ``url``'s, dropped afterwards."""
     import psycopg2
 
     parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_crash_smoke"
+    name = f"{parsed.path.lstrip('/')}_{suffix}"
     admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
     admin.autocommit = True
     try:
