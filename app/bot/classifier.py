@@ -16,6 +16,7 @@ Each token counts once per bucket, so repeating a word does not inflate a score.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -31,6 +32,14 @@ OTHERS_FACTOR = 0.5
 _lock = threading.Lock()
 _tokenizer = None
 _known_words: set[str] = set()
+# A fork (gunicorn's preloading master forks its workers right after create_app, which starts
+# the warm-up thread) must not happen while another thread holds the lock: the child would
+# inherit it locked, with no thread left to release it, and its first group message would wait
+# forever — inside its write transaction, so every other write would then time out too. The
+# forking thread takes the lock first (waiting for a running warm-up to finish) and both sides
+# release it after the fork; the children also inherit the loaded dictionary.
+os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release,
+                    after_in_child=_lock.release)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 
 from app.bot.classifier import Classifier, Keyword, normalize, segment
@@ -64,3 +67,25 @@ def test_the_threshold_decides():
     words = [Keyword("roads", "路灯", 1.5), Keyword("signal", "坏了", 1.0)]
     assert Classifier(words, threshold=2.5).classify("路灯坏了").label == "request"
     assert Classifier(words, threshold=3.0).classify("路灯坏了").label == "none"
+
+
+def test_a_fork_while_the_warm_up_holds_the_lock_leaves_the_child_a_free_lock():
+    from app.bot import classifier
+
+    holding, release = threading.Event(), threading.Event()
+
+    def warm_up():  # stands in for the warm-up thread a preloading gunicorn master starts
+        with classifier._lock:
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=warm_up)
+    thread.start()
+    assert holding.wait(5)
+    threading.Timer(0.2, release.set).start()
+    pid = os.fork()  # waits for the warm-up to let go of the lock
+    if pid == 0:
+        os._exit(0 if classifier._lock.acquire(timeout=2) else 1)
+    thread.join()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
