@@ -33,6 +33,8 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 
+from app import kdf
+
 KEY_BYTES = SecretBox.KEY_SIZE  # 32
 SALT_BYTES = 16
 
@@ -73,9 +75,10 @@ def new_salt() -> bytes:
 
 
 def argon2id(secret: bytes, salt: bytes, params: KdfParams, length: int) -> bytes:
-    return hash_secret_raw(secret=secret, salt=salt, time_cost=params.time_cost,
-                           memory_cost=params.memory_cost, parallelism=params.parallelism,
-                           hash_len=length, type=Type.ID)
+    with kdf.reserve(params.memory_cost):  # bounded per process, see app.kdf
+        return hash_secret_raw(secret=secret, salt=salt, time_cost=params.time_cost,
+                               memory_cost=params.memory_cost,
+                               parallelism=params.parallelism, hash_len=length, type=Type.ID)
 
 
 # -- report texts ---------------------------------------------------------------------------
