@@ -5,6 +5,8 @@ Staff transitions are in ``workflow.py``; feedback (rating, reopening) in ``feed
 
 from __future__ import annotations
 
+import uuid
+
 import peewee
 
 from app.accounts import phone as phones
@@ -52,12 +54,24 @@ def list_categories(region_id: int | None) -> list[RequestCategory]:
 
 
 def next_tracking_no(now) -> str:
-    """Allocate today's next number inside the caller's transaction (row-locked counter)."""
+    """Allocate today's next number inside the caller's transaction (row-locked counter).
+
+    One upsert statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and
+    SQLite ≥ 3.35). The day's row stays locked until the caller commits, and every submission
+    in the city waits on it: call this as late in the transaction as possible.
+    """
     day = f"{to_local(now):%Y%m%d}"
-    TrackingCounter.insert(day=day, seq=0).on_conflict_ignore().execute()
-    TrackingCounter.update(seq=TrackingCounter.seq + 1).where(TrackingCounter.day == day).execute()
-    seq = TrackingCounter.select(TrackingCounter.seq).where(TrackingCounter.day == day).scalar()
-    return rules.tracking_number(to_local(now).date(), seq)
+    seq = (TrackingCounter.insert(day=day, seq=1)
+           .on_conflict(conflict_target=[TrackingCounter.day],
+                        update={TrackingCounter.seq: TrackingCounter.seq + 1})
+           .returning(TrackingCounter.seq).execute())
+    return rules.tracking_number(to_local(now).date(), list(seq)[0].seq)
+
+
+def _provisional_tracking_no() -> str:
+    """A unique stand-in until :func:`next_tracking_no` runs at the end of the transaction;
+    never committed, so nobody sees it."""
+    return "~" + uuid.uuid4().hex[:19]
 
 
 def _resident_region(actor: Actor, region_id: int | None) -> Region:
@@ -146,15 +160,13 @@ def submit_request(actor: Actor, *, type: str, category_code: str, text: str,
                                                    on_behalf.get("user_id"))
         levels = {node.level: node.id for node in regions.ancestors(region)}
         request = Request.create(
-            tracking_no=next_tracking_no(now), type=type, category_code=category_code,
+            tracking_no=_provisional_tracking_no(), type=type, category_code=category_code,
             text=text, channel=channel, submitter=submitter,
             entered_by=actor.user_id if channel in STAFF_CHANNELS else None,
             region=region, region_path=region.path, village_id=levels.get("village"),
             grid_id=levels.get("grid"), address_text=address_text.strip()[:200],
             held_for_review=held, mediation_code="yellow" if type == "mediation" else None,
             accept_deadline=sla.accept_deadline(now), created_at=now)
-        request.next_due_at = sla.next_due(request, now)
-        request.save(only=[Request.next_due_at])
         if photo_ids:
             from app.media.services import attach_media
 
@@ -163,11 +175,18 @@ def submit_request(actor: Actor, *, type: str, category_code: str, text: str,
         add_entry(request, actor=actor, role=role, action="submit", from_status=None,
                   to_status="submitted", label="诉求已提交，内容待审核" if held else "诉求已提交",
                   details={"channel": channel}, at=now)
+        frontline = [] if held else notify.staff_with_roles(
+            request, policies.FRONTLINE - {"town_admin"})
+        # From here to commit the day's counter row is locked (next_tracking_no): only the
+        # writes that carry the number come after it.
+        request.tracking_no = next_tracking_no(now)
+        request.next_due_at = sla.next_due(request, now)
+        request.save(only=[Request.tracking_no, Request.next_due_at])
         notify.to_resident(request, "request.submitted",
                            f"已收到您的诉求，编号 {request.tracking_no}", dedupe="submitted")
-        if not held:
-            notify.to_users(request, notify.staff_with_roles(request, policies.FRONTLINE - {
-                "town_admin"}), "request.to_accept", "有新的诉求待受理", dedupe="to_accept")
+        if frontline:
+            notify.to_users(request, frontline, "request.to_accept", "有新的诉求待受理",
+                            dedupe="to_accept")
     return request
 
 
