@@ -92,8 +92,11 @@ def request_stats(actor: Actor, *, group_by: str, region_id: int | None = None,
     if created_to is not None:
         cond &= Request.created_at < created_to
     returned = TimelineEntry.alias("returns")
-    ever_returned = fn.EXISTS(returned.select(SQL("1")).where(
-        (returned.request == Request.id) & (returned.action == "return")))
+    # Every 退单 adds a hop, so the timeline is probed only for requests that hopped (a
+    # nested CASE: SQL does not promise to evaluate an AND's cheap side first). Without the
+    # guard the probe ran for every request of a town: 85 % of a town admin's stats query.
+    ever_returned = Case(None, [(Request.hop_count > 0, fn.EXISTS(returned.select(SQL("1")).where(
+        (returned.request == Request.id) & (returned.action == "return"))))], False)
     resolved = Request.resolved_at.is_null(False)
     columns = [
         _group_key(group_by).alias("grp"),
