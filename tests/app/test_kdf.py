@@ -68,3 +68,30 @@ def test_new_password_hashes_use_the_owasp_parameters_and_old_ones_still_verify(
     assert passwords.needs_rehash(old)
     assert not passwords.verify_password(old, "Linli-test-2026")  # wrong digest, no crash
     assert kdf._budget.free_kib == kdf.BUDGET_KIB
+
+
+RSS_PROBE = """
+import re, threading
+from app.accounts import passwords
+def rss_mb():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
+before = rss_mb()
+def logins():
+    for _ in range(3):
+        passwords.verify_password(passwords.DUMMY_HASH, "Linli-wrong-2026")
+threads = [threading.Thread(target=logins) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(rss_mb() - before)
+"""
+
+
+def test_a_burst_of_logins_leaves_no_argon2_memory_behind_in_the_process():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    grown = subprocess.run([sys.executable, "-c", RSS_PROBE], cwd=root, check=True,
+                           capture_output=True, text=True, timeout=60).stdout
+    assert int(grown) < 10  # MiB; glibc kept up to 4 × 19 MiB before return_freed_memory
