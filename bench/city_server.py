@@ -2,7 +2,8 @@
 
 :func:`serve` runs ``gunicorn -c deploy/gunicorn.conf.py`` (the production file: preloaded
 app, 2 workers × 4 threads on 2 cores, workers recycled every 5,000 requests) on a free
-loopback port with its log in a file, and always kills its process group; :class:`RssSampler`
+loopback port with its log in a file, and always kills its process group (through
+:func:`bench.common.gunicorn_process`, as the other benchmarks' server); :class:`RssSampler`
 samples ``VmRSS`` of every child of the master from ``/proc`` (psutil is not installed);
 :func:`error_lines` counts the ERROR lines of the log.
 """
@@ -10,17 +11,14 @@ samples ``VmRSS`` of every child of the master from ``/proc`` (psutil is not ins
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 from bench import common
-from bench.common import HOST, ROOT
+from bench.common import HOST
 
 CONFIG = "deploy/gunicorn.conf.py"
 RSS_BUDGET_MB = 200
@@ -32,31 +30,11 @@ def serve(app_spec: str, env: dict[str, str], health: str = "/healthz", log: Pat
     """gunicorn -c deploy/gunicorn.conf.py ``app_spec`` on a free port, its log appended to
     ``log``; yields (port, master pid)."""
     port = common._free_port()
-    with open(log or os.devnull, "ab") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", CONFIG, app_spec],
-                                cwd=ROOT, env=dict(env, GUNICORN_BIND=f"{HOST}:{port}"),
-                                start_new_session=True, stdout=sink, stderr=sink)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {app_spec} exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}{health}", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn {app_spec} did not start in 60 s") from None
-                time.sleep(0.2)
+    argv = [sys.executable, "-m", "gunicorn", "-c", CONFIG, app_spec]
+    with open(log or os.devnull, "ab") as sink, common.gunicorn_process(
+            argv, dict(env, GUNICORN_BIND=f"{HOST}:{port}"), port, health, name=app_spec,
+            start_s=60, probe_s=2, stop_s=15, output=sink) as proc:
         yield port, proc.pid
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 def worker_rss(master: int) -> dict[int, float]:

@@ -1,7 +1,8 @@
 """What the benchmark scripts share: server, environment, load, tables, results, options.
 
 * :func:`gunicorn` starts the app under gunicorn in the benchmarks' configuration
-  (:data:`GUNICORN`, on a free :data:`HOST` port) and always kills its process group;
+  (:data:`GUNICORN`, on a free :data:`HOST` port) and always kills its process group
+  (:func:`gunicorn_process` does the starting, waiting and killing of any gunicorn command);
   :func:`server_env` is the production environment it runs in (random SECRET_KEY,
   ``WECHAT_MODE=live``, no Redis); :func:`serve_fake_wechat` is a WeChat API on loopback.
 * :func:`databases` is the list of databases a run benches on; :func:`list_bench` runs a list
@@ -54,32 +55,45 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], health_path: str):
-    """A gunicorn serving ``app_spec`` on a free loopback port; yields the port."""
-    port = _free_port()
-    argv = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"{HOST}:{port}", app_spec]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, start_new_session=True)
+def gunicorn_process(argv: list[str], env: dict[str, str], port: int, health_path: str, *,
+                     name: str, start_s: float = 30, probe_s: float = 1, stop_s: float = 10,
+                     output=None):
+    """Runs ``argv`` (a gunicorn listening on ``port``) in its own process group, waits up to
+    ``start_s`` for ``health_path`` to answer, yields the process, and always kills the group
+    (SIGTERM, SIGKILL after ``stop_s``). ``output``: a file for its stdout and stderr."""
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, start_new_session=True, stdout=output,
+                            stderr=output)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {app_spec} exited with {proc.returncode}")
+                raise RuntimeError(f"gunicorn {name} exited with {proc.returncode}")
             try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}{health_path}", timeout=1):
+                with urllib.request.urlopen(f"http://{HOST}:{port}{health_path}",
+                                            timeout=probe_s):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn {app_spec} did not start in 30 s") from None
+                    raise RuntimeError(f"gunicorn {name} did not start in {start_s:g} s") from None
                 time.sleep(0.2)
-        yield port
+        yield proc
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
-                proc.wait(10)
+                proc.wait(stop_s)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], health_path: str):
+    """A gunicorn serving ``app_spec`` on a free loopback port; yields the port."""
+    port = _free_port()
+    argv = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"{HOST}:{port}", app_spec]
+    with gunicorn_process(argv, env, port, health_path, name=app_spec):
+        yield port
 
 
 def server_env(secret: str, *, keep_redis: bool = False, **extra: str) -> dict[str, str]:

@@ -11,8 +11,10 @@ Layout
 ``session.py``        login / logout (``app.accounts.staff.staff_login``), ``console_actor()``
                       and the ``@page`` decorator, the role/scope switcher, large-font toggle.
 ``pages.py``          helpers: ``render``, ``perform`` (one service call from a form, refusals
-                      flashed back), ``link_for``, ``local_time``, ``form_text``/``form_int``,
-                      and the Chinese 400/403/404/500 pages (``error_page``, registered with
+                      flashed back) and ``perform_action`` (one form of a page's table of
+                      forms), ``link_for``, ``local_time``, ``form_text``/``form_int``, a list's
+                      ``tab_arg`` and ``keyset_page`` (rows and the next page's link), and the
+                      Chinese 400/403/404/500 pages (``error_page``, registered with
                       ``miniprogram_api.envelope.register_html_errors`` for ``/console``; the
                       APIs keep the JSON envelope).
 ``home.py``           "my work": one ``WorkList`` per queue the person may see.
@@ -49,7 +51,8 @@ Layout
 ``menus.py``          the header's menus (work pages, supervision pages), each link offered
                       only to roles whose policies' actions open it.
 Templates: ``miniprogram_api/templates/console/`` (``base.html`` holds the header, the grant
-switcher, flashed messages and the large-font toggle). CSS/JS: ``miniprogram_api/static/console/``
+switcher, flashed messages and the large-font toggle; ``_macros.html`` the list pages' tab
+bar, list table and pager). CSS/JS: ``miniprogram_api/static/console/``
 (our own ``console.css`` and ``console.js``, no third-party files yet; a vendored library goes
 in ``static/console/vendor/<name>/`` with its LICENSE file beside it).
 
@@ -60,9 +63,10 @@ How to add a page (e.g. the wish review queue)
        @bp.route("/wishes")
        @page
        def wish_queue(actor):                      # endpoint "console.wish_queue"
-           query = review.staff_wishes_query(actor, queue="review")
-           result = page_of(query, Wish.id, cursor=request.args.get("cursor"), limit=20)
-           return render("console/wishes/queue.html", rows=result.items, ...)
+           tab = tab_arg(TABS, "review")           # ?tab=, if one of TABS
+           query = review.staff_wishes_query(actor, queue=tab)
+           rows, next_url = keyset_page(query, Wish.id, "console.wish_queue", tab=tab)
+           return render("console/wishes/queue.html", rows=rows, next_url=next_url, ...)
 
    ``@page`` hands you the actor (narrowed to the chosen grant) and sends anonymous visitors
    to the login. Call the feature's service (the one its ``admin_*.py`` view calls); a Forbidden
@@ -72,7 +76,9 @@ How to add a page (e.g. the wish review queue)
    and ``return perform(lambda: review.approve_wish(actor, wish_id), back=url, done="已通过")``.
    Every form needs ``<input type="hidden" name="{{ csrf_field }}" value="{{ csrf_token }}">``
    (the check runs before the view; without it the post gets the 400 page).
-3. Templates extend ``console/base.html`` and fill ``{% block content %}``; give every input a
+3. Templates extend ``console/base.html`` and fill ``{% block content %}``; a list page takes
+   its tab bar, table frame with the empty-state line, and pager from the macros of
+   ``console/_macros.html`` (``ui.tabs``, ``ui.listing``, ``ui.pager``); give every input a
    ``<label for=…>``, use real ``<button>``s and links (keyboard use), no inline script or style
    (the CSP forbids them). Show times with ``|console_time``.
 4. Add the new module to the import line at the bottom of this file, and a link in the

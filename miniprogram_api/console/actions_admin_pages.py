@@ -26,7 +26,7 @@ from app.points.services import find_rule
 from app.policy import Actor
 from app.regions.models import Region
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, perform, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.region_choices import labels, places_in_scope
 from miniprogram_api.console.session import page
 from miniprogram_api.pagination import page_of
@@ -66,15 +66,13 @@ def _creatable_places(actor: Actor) -> list[Region]:
 @bp.route("/actions")
 @page
 def action_list(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "upcoming"
+    tab = tab_arg(TABS, "upcoming")
     query = actions.staff_actions(actor, status="cancelled" if tab == "cancelled" else (
         "open" if tab == "upcoming" else None), upcoming=tab == "upcoming")
-    result = page_of(query, Action.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    regions = list(Region.select().where(
-        Region.id.in_({a.region_id for a in result.items} or {0})))
-    next_url = (url_for("console.action_list", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
-    return render("console/actions/list.html", tab=tab, tabs=TABS, rows=result.items,
+    rows, next_url = keyset_page(query, Action.id, "console.action_list", limit=PAGE_SIZE,
+                                 tab=tab)
+    regions = list(Region.select().where(Region.id.in_({a.region_id for a in rows} or {0})))
+    return render("console/actions/list.html", tab=tab, tabs=TABS, rows=rows,
                   places=labels(regions), next_url=next_url, status_names=STATUS_NAMES,
                   may_create=bool(_creatable_places(actor)))
 

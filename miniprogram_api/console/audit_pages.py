@@ -6,16 +6,14 @@ not know of (reports, for one) are left out by the service's visibility rules.""
 from __future__ import annotations
 
 from flask import request as http
-from flask import url_for
 
 from app.accounts.models import ROLE_NAMES, User
 from app.audit.models import AuditEntry
 from app.audit.services import audit_query
 from app.policy import Actor
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import render
+from miniprogram_api.console.pages import keyset_page, render
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 50
 ROLES = ROLE_NAMES | {"system": "系统", "self": "本人"}
@@ -27,10 +25,9 @@ def audit_log(actor: Actor):
     action = (http.args.get("action") or "").strip()[:64] or None
     object_type = (http.args.get("object_type") or "").strip()[:32] or None
     query = audit_query(actor, action=action, object_type=object_type)
-    result = page_of(query, AuditEntry.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, AuditEntry.id, "console.audit_log", limit=PAGE_SIZE,
+                                 action=action, object_type=object_type)
     names = dict(User.select(User.id, User.display_name).where(User.id.in_(
-        {e.actor_id for e in result.items if e.actor_id} or {0})).tuples())
-    next_url = (url_for("console.audit_log", action=action, object_type=object_type,
-                        cursor=result.next_cursor) if result.next_cursor else None)
-    return render("console/audit/list.html", rows=result.items, names=names, roles=ROLES,
+        {e.actor_id for e in rows if e.actor_id} or {0})).tuples())
+    return render("console/audit/list.html", rows=rows, names=names, roles=ROLES,
                   action=action or "", object_type=object_type or "", next_url=next_url)

@@ -8,7 +8,6 @@ plain text), with how to use it: a member of the group sends ``绑定 <code>`` i
 
 from __future__ import annotations
 
-from flask import request as http
 from flask import url_for
 
 from app.bot import groups, policies
@@ -17,10 +16,9 @@ from app.errors import DomainError, Forbidden, NotFound, Unauthorized
 from app.policy import Actor, can
 from app.regions.models import Region
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, perform, render
+from miniprogram_api.console.pages import form_int, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.region_choices import labels, places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"active": "已绑定", "unbound": "已解绑", "all": "全部"}
@@ -34,17 +32,16 @@ def _bindable(actor: Actor) -> list[Region]:
 
 
 def _list_page(actor: Actor, *, issued=None, error: str | None = None):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "active"
+    tab = tab_arg(TABS, "active")
     query = groups.groups_query(actor, status=None if tab == "all" else tab)
-    result = page_of(query, BotGroup.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.bot_groups", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(query, BotGroup.id, "console.bot_groups", limit=PAGE_SIZE,
+                                 tab=tab)
     bindable = _bindable(actor)
-    return render("console/bot_groups/list.html", tab=tab, tabs=TABS, rows=result.items,
+    return render("console/bot_groups/list.html", tab=tab, tabs=TABS, rows=rows,
                   next_url=next_url, channels=CHANNEL_NAMES,
-                  places=labels([g.region for g in result.items]),
+                  places=labels([g.region for g in rows]),
                   bindable=bindable, bindable_names=labels(bindable),
-                  may_unbind={g.id for g in result.items
+                  may_unbind={g.id for g in rows
                               if can(actor, policies.MANAGE_GROUPS, g.region_path)},
                   error=error, issued=issued,
                   issued_place=labels([issued.region])[issued.region.id] if issued else None)

@@ -12,7 +12,7 @@ from app.consultations import comments, topics
 from app.consultations.models import ConsultationComment
 from app.policy import Actor
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform, safe_next
+from miniprogram_api.console.pages import form_text, perform_action, safe_next
 from miniprogram_api.console.session import page
 
 # form name -> (message on success, service call taking (actor, consultation_id))
@@ -36,10 +36,9 @@ COMMENT_ACTIONS = {
           methods=["POST"])
 @page
 def consultation_action(actor: Actor, consultation_id: int, action: str):
-    done, call = ACTIONS[action]
-    return perform(lambda: call(actor, consultation_id), done=done,
-                   back=url_for("console.consultation_detail",
-                                consultation_id=consultation_id))
+    return perform_action(ACTIONS, action, actor, consultation_id,
+                          back=url_for("console.consultation_detail",
+                                       consultation_id=consultation_id))
 
 
 @bp.route("/consultation-comments/<int:comment_id>/<any(" + ",".join(COMMENT_ACTIONS)
@@ -47,10 +46,9 @@ def consultation_action(actor: Actor, consultation_id: int, action: str):
 @page
 def consultation_comment_action(actor: Actor, comment_id: int, action: str):
     """Back to the page the form was on (the queue or the topic), a console path only."""
-    done, call = COMMENT_ACTIONS[action]
     comment = ConsultationComment.get_or_none(ConsultationComment.id == comment_id)
     fallback = (url_for("console.consultation_detail", consultation_id=comment.consultation_id)
                 if comment else url_for("console.consultation_moderation"))
     back = form_text("back", 300)
-    return perform(lambda: call(actor, comment_id), done=done,
-                   back=safe_next(back) if back else fallback)
+    return perform_action(COMMENT_ACTIONS, action, actor, comment_id,
+                          back=safe_next(back) if back else fallback)

@@ -15,7 +15,7 @@ from app.consultations.models import Consultation, ConsultationComment
 from app.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from app.policy import Actor, can
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, render, tab_arg
 from miniprogram_api.console.participation_forms import (
     LEVEL_NAMES,
     form_local_datetime,
@@ -23,7 +23,6 @@ from miniprogram_api.console.participation_forms import (
     places_for,
 )
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"all": "全部"} | rules.STATE_NAMES
@@ -50,13 +49,12 @@ def _draft_of_form() -> topics.Draft:
 @bp.route("/consultations")
 @page
 def consultation_list(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "all"
+    tab = tab_arg(TABS, "all")
     query = topics.staff_query(actor, status=None if tab == "all" else tab)
-    result = page_of(query, Consultation.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.consultation_list", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(query, Consultation.id, "console.consultation_list",
+                                 limit=PAGE_SIZE, tab=tab)
     return render("console/consultations/list.html", tab=tab, tabs=TABS,
-                  rows=reading.summaries(actor, result.items), next_url=next_url,
+                  rows=reading.summaries(actor, rows), next_url=next_url,
                   may_draft=bool(places_for(actor, policies.MANAGE)))
 
 
@@ -134,12 +132,11 @@ def consultation_edit(actor: Actor, consultation_id: int):
 def consultation_detail(actor: Actor, consultation_id: int):
     consultation = topics.load_for_staff(actor, consultation_id)
     data = reading.detail(actor, consultation)
-    result = page_of(comments.staff_comments_query(actor, consultation.id), ConsultationComment.id,
-                     cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.consultation_detail", consultation_id=consultation.id,
-                        cursor=result.next_cursor) if result.next_cursor else None)
+    rows, next_url = keyset_page(comments.staff_comments_query(actor, consultation.id),
+                                 ConsultationComment.id, "console.consultation_detail",
+                                 limit=PAGE_SIZE, consultation_id=consultation.id)
     return render("console/consultations/detail.html", c=data,
-                  comments=reading.comment_views(actor, result.items), next_url=next_url,
+                  comments=reading.comment_views(actor, rows), next_url=next_url,
                   moves=data["allowed_actions"],
                   moderate=can(actor, policies.MODERATE, consultation.region_path))
 
@@ -149,14 +146,13 @@ def consultation_detail(actor: Actor, consultation_id: int):
 def consultation_moderation(actor: Actor):
     """Comments waiting for a decision across the person's scope (default: hidden by three
     residents' reports). Roles that moderate nowhere get the service's 403."""
-    tab = http.args.get("tab") if http.args.get("tab") in QUEUE_TABS else "pending_review"
-    result = page_of(comments.moderation_queue(actor, status=tab), ConsultationComment.id,
-                     cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.consultation_moderation", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    tab = tab_arg(QUEUE_TABS, "pending_review")
+    rows, next_url = keyset_page(comments.moderation_queue(actor, status=tab),
+                                 ConsultationComment.id, "console.consultation_moderation",
+                                 limit=PAGE_SIZE, tab=tab)
     titles = dict(Consultation.select(Consultation.id, Consultation.title)
-                  .where(Consultation.id.in_({c.consultation_id for c in result.items} or {0}))
+                  .where(Consultation.id.in_({c.consultation_id for c in rows} or {0}))
                   .tuples())
     return render("console/consultations/moderation.html", tab=tab, tabs=QUEUE_TABS,
-                  comments=reading.comment_views(actor, result.items), titles=titles,
+                  comments=reading.comment_views(actor, rows), titles=titles,
                   next_url=next_url)

@@ -13,10 +13,9 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 
 from app.disclosures import services as disclosures
-from app.errors import Forbidden
 from app.policy import Actor
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform
+from miniprogram_api.console.pages import form_text, perform, perform_action
 from miniprogram_api.console.session import page
 
 # form name -> (message on success, service call taking (actor, disclosure_id))
@@ -39,15 +38,9 @@ ACTIONS = {
           methods=["POST"])
 @page
 def disclosure_action(actor: Actor, disclosure_id: int, action: str):
-    done, call = ACTIONS[action]
-    back = url_for("console.disclosure_detail", disclosure_id=disclosure_id)
-    try:
-        return perform(lambda: call(actor, disclosure_id), back=back, done=done)
-    except Forbidden as exc:
-        if exc.code != "disclosure.own_review":
-            raise
-        flash(exc.message, "error")
-        return redirect(back, code=303)
+    return perform_action(ACTIONS, action, actor, disclosure_id,
+                          back=url_for("console.disclosure_detail", disclosure_id=disclosure_id),
+                          refusals=("disclosure.own_review",))
 
 
 @bp.route("/disclosures/<int:disclosure_id>/correct", methods=["POST"])

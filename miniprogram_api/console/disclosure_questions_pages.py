@@ -11,16 +11,14 @@ transparency log. The staff notice of a new question links ``/console/disclosure
 from __future__ import annotations
 
 from flask import abort, url_for
-from flask import request as http
 
 from app.accounts.models import User
 from app.disclosures import policies, questions, rules
 from app.disclosures.models import Disclosure, DisclosureQuestion
 from app.policy import Actor, can
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform, render
+from miniprogram_api.console.pages import form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"open": "待答复", "answered": "已答复"}
@@ -34,16 +32,14 @@ def _kind_name(kind: str) -> str:
 @bp.route("/disclosure-questions")
 @page
 def disclosure_questions(actor: Actor):
-    tab = http.args.get("status") if http.args.get("status") in TABS else "open"
+    tab = tab_arg(TABS, "open", name="status")
     query = questions.staff_questions_query(actor, status=tab)
-    result = page_of(query, DisclosureQuestion.id, cursor=http.args.get("cursor"),
-                     limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, DisclosureQuestion.id, "console.disclosure_questions",
+                                 limit=PAGE_SIZE, status=tab)
     titles = dict(Disclosure.select(Disclosure.id, Disclosure.title).where(
-        Disclosure.id.in_({q.disclosure_id for q in result.items} or {0})).tuples())
-    next_url = (url_for("console.disclosure_questions", status=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+        Disclosure.id.in_({q.disclosure_id for q in rows} or {0})).tuples())
     return render("console/disclosure_questions/list.html", tab=tab, tabs=TABS,
-                  rows=result.items, titles=titles, next_url=next_url)
+                  rows=rows, titles=titles, next_url=next_url)
 
 
 @bp.route("/disclosure-questions/<int:question_id>")

@@ -21,9 +21,8 @@ from app.regions.models import Region
 from app.supervision.places import scope_condition
 from miniprogram_api.console import disclosure_forms
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, render
+from miniprogram_api.console.pages import form_text, keyset_page, render
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 STATUS_TABS = {"submitted": "待审核", "reviewed": "已审核待公开", "draft": "草稿",
@@ -50,11 +49,10 @@ def disclosure_queue(actor: Actor):
     status = http.args.get("status") or "submitted"
     query = disclosures.staff_disclosures_query(
         actor, status=None if status == "all" else status)
-    result = page_of(query, Disclosure.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.disclosure_queue", status=status, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(query, Disclosure.id, "console.disclosure_queue",
+                                 limit=PAGE_SIZE, status=status)
     return render("console/disclosures/queue.html", status=status, tabs=STATUS_TABS,
-                  rows=result.items, next_url=next_url, category_name=category_name,
+                  rows=rows, next_url=next_url, category_name=category_name,
                   may_write=bool(_writable_places(actor)))
 
 
@@ -121,9 +119,8 @@ def disclosure_dues(actor: Actor):
     """Required disclosures (overdue first by default): the cadence the town watches."""
     status = http.args.get("status") or "overdue"
     query = cadence.dues_query(actor, status=status)
-    result = page_of(query, DisclosureDue.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.disclosure_dues", status=status, cursor=result.next_cursor)
-                if result.next_cursor else None)
-    return render("console/disclosures/dues.html", rows=result.items, status=status,
+    rows, next_url = keyset_page(query, DisclosureDue.id, "console.disclosure_dues",
+                                 limit=PAGE_SIZE, status=status)
+    return render("console/disclosures/dues.html", rows=rows, status=status,
                   states=cadence_rules.DUE_STATE_NAMES, next_url=next_url,
                   kind_names=rules.KIND_NAMES)

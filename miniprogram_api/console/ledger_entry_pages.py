@@ -17,10 +17,9 @@ from app.assets_ledger import services as ledger
 from app.errors import DomainError, Forbidden, NotFound, Unauthorized
 from app.policy import Actor, can
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, render
 from miniprogram_api.console.region_choices import places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 BOOKS = {"fund_entry": "资金收支", "fund_period": "月度余额", "asset": "资产", "resource": "资源"}
@@ -81,15 +80,13 @@ def _page(actor: Actor, book: str, village_id: int | None, *, values=None,
         raise Forbidden()
     village_id = village_id or villages[0].id
     query = ledger.rows_query(actor, book, village_id=village_id)  # Forbidden/404 out of scope
-    result = page_of(query, ledger.KINDS[book][0].id, cursor=http.args.get("cursor"),
-                     limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, ledger.KINDS[book][0].id, "console.ledger_rows",
+                                 limit=PAGE_SIZE, book=book, village_id=village_id)
     village = next((v for v in villages if v.id == village_id), None)
-    next_url = (url_for("console.ledger_rows", book=book, village_id=village_id,
-                        cursor=result.next_cursor) if result.next_cursor else None)
     return render("console/ledger/rows.html", books=BOOKS, book=book, villages=villages,
                   village=village, village_id=village_id, fields=FIELDS[book],
                   values=values or {}, error=error, headers=HEADERS[book],
-                  rows=[_summary(book, r) for r in result.items], next_url=next_url,
+                  rows=[_summary(book, r) for r in rows], next_url=next_url,
                   may_write=bool(village and can(actor, policies.WRITE, village.path))
                   ), (422 if error else 200)
 

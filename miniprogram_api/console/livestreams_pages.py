@@ -22,10 +22,9 @@ from app.notices.models import Notice
 from app.policy import Actor, can
 from miniprogram_api.console.blueprint import bp
 from miniprogram_api.console.form_values import form_local_time
-from miniprogram_api.console.pages import form_int, form_text, perform, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.region_choices import places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"scheduled": "待直播", "held": "已直播", "cancelled": "已取消", "all": "全部"}
@@ -45,13 +44,12 @@ def _matter_name(matter_type: str) -> str:
 @bp.route("/livestreams")
 @page
 def livestream_list(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "scheduled"
+    tab = tab_arg(TABS, "scheduled")
     query = livestreams.staff_query(actor, status=None if tab == "all" else tab)
-    result = page_of(query, Livestream.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.livestream_list", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(query, Livestream.id, "console.livestream_list",
+                                 limit=PAGE_SIZE, tab=tab)
     may_schedule = bool(places_in_scope(actor, policies.MANAGE, ("village",)))
-    return render("console/livestreams/list.html", tab=tab, tabs=TABS, rows=result.items,
+    return render("console/livestreams/list.html", tab=tab, tabs=TABS, rows=rows,
                   next_url=next_url, may_schedule=may_schedule)
 
 

@@ -12,7 +12,7 @@ from app.notices import services as notices
 from app.notices.models import NoticeObjection
 from app.policy import Actor
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform
+from miniprogram_api.console.pages import form_text, perform, perform_action
 from miniprogram_api.console.session import page
 
 # form name -> (message on success, service call taking (actor, notice_id))
@@ -29,9 +29,8 @@ ACTIONS = {
           methods=["POST"])
 @page
 def notice_action(actor: Actor, notice_id: int, action: str):
-    done, call = ACTIONS[action]
-    return perform(lambda: call(actor, notice_id),
-                   back=url_for("console.notice_detail", notice_id=notice_id), done=done)
+    return perform_action(ACTIONS, action, actor, notice_id,
+                          back=url_for("console.notice_detail", notice_id=notice_id))
 
 
 @bp.route("/notice-objections/<int:objection_id>/answer", methods=["POST"])

@@ -19,9 +19,8 @@ from app.policy import Actor, can, require_any_scope
 from app.regions.models import Region
 from app.supervision.places import scope_condition
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, render, tab_arg
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"all": "全部", "draft": "草稿", "published": "公示中", "decided": "结果已公开"}
@@ -51,12 +50,11 @@ def _managed_villages(actor: Actor) -> list[Region]:
 @bp.route("/notices")
 @page
 def notice_list(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "all"
+    tab = tab_arg(TABS, "all")
     query = notices.staff_notices_query(actor, status=None if tab == "all" else tab)
-    result = page_of(query, Notice.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.notice_list", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
-    return render("console/notices/list.html", tab=tab, tabs=TABS, rows=result.items,
+    rows, next_url = keyset_page(query, Notice.id, "console.notice_list", limit=PAGE_SIZE,
+                                 tab=tab)
+    return render("console/notices/list.html", tab=tab, tabs=TABS, rows=rows,
                   next_url=next_url, may_draft=bool(_managed_villages(actor)))
 
 

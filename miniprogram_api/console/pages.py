@@ -1,5 +1,5 @@
 """Helpers every console page uses: rendering, times in Asia/Shanghai, safe redirects, the
-error pages, and running one service call from a form.
+error pages, running one service call from a form, and a list page's tab and next-page link.
 
 Page modules stay thin, like the API views: read the form, call one service, render or
 redirect. A domain error from a form's service call becomes a message on the page the form
@@ -9,13 +9,14 @@ came from (:func:`perform`); 401/403/404 and everything else become the pages be
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from werkzeug.routing import BuildError
 
 from app.clock import to_local
 from app.errors import DomainError, Forbidden, NotFound, Unauthorized
+from miniprogram_api.pagination import page_of
 
 # The 403 page says nothing about what was asked for: not its kind, not whether it exists.
 ERROR_TEXT = {
@@ -67,22 +68,38 @@ def error_page(status: int, code: str, message: str):
     return render_template("console/error.html", status=status, title=title, text=text), status
 
 
-def perform(call: Callable[[], object], *, back: str, done: str):
+def perform(call: Callable[[], object], *, back: str, done: str,
+            refusals: Collection[str] = ()):
     """Run one service call from a form. Success: flash ``done`` and go to ``back``.
 
     A refusal the person can fix (invalid input, a state conflict) is flashed on the page the
     form came from; 401/403/404 are left to the error pages, so a denied action shows the 403
-    page and an unreachable object the 404 page.
+    page and an unreachable object the 404 page. Only a Forbidden whose code is in
+    ``refusals`` (one that just those who may read the page can meet, e.g. approving one's
+    own disclosure) is flashed on ``back`` as well.
     """
     try:
         call()
-    except (Unauthorized, Forbidden, NotFound):
+    except Forbidden as exc:
+        if exc.code not in refusals:
+            raise
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    except (Unauthorized, NotFound):
         raise
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(back, code=303)
     flash(done, "info")
     return redirect(back, code=303)
+
+
+def perform_action(actions, action: str, actor, object_id: int, *, back: str,
+                   refusals: Collection[str] = ()):
+    """``perform`` the form ``action`` of a page's table of forms (form name -> (message on
+    success, service call taking (actor, object id)))."""
+    done, call = actions[action]
+    return perform(lambda: call(actor, object_id), back=back, done=done, refusals=refusals)
 
 
 def form_text(name: str, limit: int = 2000) -> str:
@@ -95,3 +112,19 @@ def form_int(name: str) -> int | None:
         return int(raw) if raw else None
     except ValueError:
         return None
+
+
+def tab_arg(tabs, default: str, name: str = "tab") -> str:
+    """The query argument ``name`` when it is one of ``tabs``' keys, else ``default``."""
+    value = request.args.get(name)
+    return value if value in tabs else default
+
+
+def keyset_page(query, order_field, endpoint: str, *, limit: int = 20,
+                **url_args) -> tuple[list, str | None]:
+    """One page of ``query`` after ``?cursor=`` (newest first, ``page_of``) and the link to
+    the next page: ``endpoint`` with ``url_args`` and the next cursor, or None on the last."""
+    result = page_of(query, order_field, cursor=request.args.get("cursor"), limit=limit)
+    next_url = (url_for(endpoint, **url_args, cursor=result.next_cursor)
+                if result.next_cursor else None)
+    return result.items, next_url

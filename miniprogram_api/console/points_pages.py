@@ -21,10 +21,10 @@ from app.points.models import PointsAccount
 from app.policy import Actor, can
 from app.regions.models import Region
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, perform, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.region_choices import labels, places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import decode_cursor, encode_cursor, page_of
+from miniprogram_api.pagination import decode_cursor, encode_cursor
 
 PAGE_SIZE = 20
 LINES = 20
@@ -51,16 +51,15 @@ def _stars(count: int) -> str:
 @bp.route("/points")
 @page
 def points_accounts(actor: Actor):
-    kind = http.args.get("kind") if http.args.get("kind") in KINDS else "person"
+    kind = tab_arg(KINDS, "person", name="kind")
     places = places_in_scope(actor, policies.READ, ("village", "grid"))
     raw = http.args.get("region_id", "")
     region_id = int(raw) if raw.isdigit() else None
     query = queries.staff_accounts(actor, region_id=region_id, kind=kind)
-    result = page_of(query, PointsAccount.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.points_accounts", kind=kind, region_id=raw or None,
-                        cursor=result.next_cursor) if result.next_cursor else None)
-    return render("console/points/accounts.html", kind=kind, kinds=KINDS, rows=result.items,
-                  names=owner_names(result.items), places=places, place_names=labels(places),
+    rows, next_url = keyset_page(query, PointsAccount.id, "console.points_accounts",
+                                 limit=PAGE_SIZE, kind=kind, region_id=raw or None)
+    return render("console/points/accounts.html", kind=kind, kinds=KINDS, rows=rows,
+                  names=owner_names(rows), places=places, place_names=labels(places),
                   region_id=region_id, next_url=next_url)
 
 

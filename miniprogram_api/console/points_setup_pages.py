@@ -19,11 +19,10 @@ from app.policy import Actor, can, require_any_scope
 from app.regions.models import Region
 from miniprogram_api.console.actions_admin_pages import parse_local
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, perform, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.points_pages import PERIOD_NAMES
 from miniprogram_api.console.region_choices import labels, picked, places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 30
 SCOPE_LEVELS = ("town", "village", "grid")
@@ -45,17 +44,16 @@ def points_rules(actor: Actor):
         require_any_scope(actor, policies.READ)  # no place to show: the 403 page, if any
         return render("console/points/rules.html", places=[], rows=[], region_id=None)
     query = setup.rule_history(actor, region_id)
-    result = page_of(query, PointsRule.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, PointsRule.id, "console.points_rules", limit=PAGE_SIZE,
+                                 region_id=region_id)
     in_force = {r.id for r in setup.rules_in_force(Region.get_by_id(region_id).path)}
     scopes = labels(list(Region.select().where(
-        Region.id.in_({r.scope_region_id for r in result.items} - {None} or {0}))))
-    next_url = (url_for("console.points_rules", region_id=region_id, cursor=result.next_cursor)
-                if result.next_cursor else None)
+        Region.id.in_({r.scope_region_id for r in rows} - {None} or {0}))))
     config = _config_places(actor)
     return render("console/points/rules.html", places=places, place_names=labels(places),
-                  region_id=region_id, rows=result.items, in_force=in_force, scopes=scopes,
+                  region_id=region_id, rows=rows, in_force=in_force, scopes=scopes,
                   next_url=next_url, config_places=config, config_names=labels(config),
-                  may_end={r.id for r in result.items
+                  may_end={r.id for r in rows
                            if r.scope_region_id and r.effective_to is None
                            and can(actor, policies.CONFIGURE, r.scope_path)},
                   event_types=rules.EVENT_TYPES, units=UNIT_NAMES)
@@ -92,8 +90,8 @@ def points_rule_end(actor: Actor, rule_id: int):
 def points_rankings(actor: Actor):
     places = places_in_scope(actor, policies.READ, SCOPE_LEVELS)
     region_id = picked(places, http.args.get("region_id"))
-    period = http.args.get("period") if http.args.get("period") in PERIOD_NAMES else "month"
-    kind = http.args.get("kind") if http.args.get("kind") in RANKED else "person"
+    period = tab_arg(PERIOD_NAMES, "month", name="period")
+    kind = tab_arg(RANKED, "person", name="kind")
     if region_id is None:
         require_any_scope(actor, policies.READ)
         ranking = None

@@ -7,7 +7,6 @@ Every call is one ``/admin/api/v1/points/redemptions`` makes (``app.points.store
 
 from __future__ import annotations
 
-from flask import request as http
 from flask import url_for
 
 from app.accounts.models import User
@@ -15,9 +14,8 @@ from app.points import policies, store
 from app.points.models import Redemption, StoreItem
 from app.policy import Actor, can
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform, render
+from miniprogram_api.console.pages import form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"reserved": "待交付", "handed_over": "已交付", "cancelled": "已取消", "all": "全部"}
@@ -26,16 +24,14 @@ TABS = {"reserved": "待交付", "handed_over": "已交付", "cancelled": "已�
 @bp.route("/points/redemptions")
 @page
 def points_redemptions(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "reserved"
+    tab = tab_arg(TABS, "reserved")
     query = store.staff_redemptions(actor, status=None if tab == "all" else tab)
-    result = page_of(query, Redemption.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    rows = result.items
+    rows, next_url = keyset_page(query, Redemption.id, "console.points_redemptions",
+                                 limit=PAGE_SIZE, tab=tab)
     items = dict(StoreItem.select(StoreItem.id, StoreItem.name)
                  .where(StoreItem.id.in_({r.item_id for r in rows} or {0})).tuples())
     people = dict(User.select(User.id, User.display_name)
                   .where(User.id.in_({r.user_id for r in rows} or {0})).tuples())
-    next_url = (url_for("console.points_redemptions", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
     return render("console/points/redemptions.html", tab=tab, tabs=TABS, rows=rows,
                   items=items, people=people, next_url=next_url,
                   may_handle={r.id for r in rows if r.status == "reserved"

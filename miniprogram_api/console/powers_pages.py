@@ -20,10 +20,9 @@ from app.powers import policies, rules
 from app.powers import services as powers
 from app.powers.models import PowerItem
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, perform, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.region_choices import places_in_scope
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"lists": "村(社区)清单", "templates": "街道模板", "all": "全部"}
@@ -43,13 +42,12 @@ def _managed_places(actor: Actor):
 @bp.route("/power-items")
 @page
 def power_items(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "lists"
+    tab = tab_arg(TABS, "lists")
     query = powers.items_query(actor, templates=TEMPLATE_FILTER[tab])
-    result = page_of(query, PowerItem.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.power_items", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(query, PowerItem.id, "console.power_items", limit=PAGE_SIZE,
+                                 tab=tab)
     managed = _managed_places(actor)
-    return render("console/powers/list.html", tab=tab, tabs=TABS, rows=result.items,
+    return render("console/powers/list.html", tab=tab, tabs=TABS, rows=rows,
                   next_url=next_url, may_manage=bool(managed),
                   villages=[p for p in managed if p.level == "village"])
 

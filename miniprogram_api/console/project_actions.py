@@ -14,7 +14,7 @@ from flask import url_for
 from app.policy import Actor
 from app.projects import execution, review, rounds, voting
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, perform
+from miniprogram_api.console.pages import form_int, form_text, perform_action
 from miniprogram_api.console.participation_forms import form_day, form_yuan
 from miniprogram_api.console.session import page
 
@@ -47,15 +47,13 @@ PROJECT_ACTIONS = {
           methods=["POST"])
 @page
 def project_round_action(actor: Actor, round_id: int, action: str):
-    done, call = ROUND_ACTIONS[action]
-    return perform(lambda: call(actor, round_id), done=done,
-                   back=url_for("console.project_round_detail", round_id=round_id))
+    return perform_action(ROUND_ACTIONS, action, actor, round_id,
+                          back=url_for("console.project_round_detail", round_id=round_id))
 
 
 @bp.route("/projects/<int:project_id>/<any(" + ",".join(PROJECT_ACTIONS) + "):action>",
           methods=["POST"])
 @page
 def project_action(actor: Actor, project_id: int, action: str):
-    done, call = PROJECT_ACTIONS[action]
-    return perform(lambda: call(actor, project_id), done=done,
-                   back=url_for("console.project_detail", project_id=project_id))
+    return perform_action(PROJECT_ACTIONS, action, actor, project_id,
+                          back=url_for("console.project_detail", project_id=project_id))

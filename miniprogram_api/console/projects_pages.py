@@ -16,7 +16,7 @@ from app.projects import describe, policies, reading, rounds, rules, voting
 from app.projects.models import Project, ProjectRound
 from app.regions.models import Region
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_int, form_text, render
+from miniprogram_api.console.pages import form_int, form_text, keyset_page, render, tab_arg
 from miniprogram_api.console.participation_forms import (
     LEVEL_NAMES,
     form_local_date,
@@ -25,7 +25,6 @@ from miniprogram_api.console.participation_forms import (
     places_for,
 )
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 # The phases' opening dates on the form: (field, label, default days from today).
@@ -54,11 +53,9 @@ def _region_names(ids) -> dict[int, str]:
 @bp.route("/project-rounds")
 @page
 def project_round_list(actor: Actor):
-    result = page_of(reading.staff_rounds_query(actor), ProjectRound.id,
-                     cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    rows = [describe.round_summary(actor, r) for r in result.items]
-    next_url = (url_for("console.project_round_list", cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rounds_, next_url = keyset_page(reading.staff_rounds_query(actor), ProjectRound.id,
+                                    "console.project_round_list", limit=PAGE_SIZE)
+    rows = [describe.round_summary(actor, r) for r in rounds_]
     return render("console/projects/rounds.html", rows=rows, next_url=next_url,
                   places=_region_names(r["region_id"] for r in rows),
                   may_open=bool(places_for(actor, policies.MANAGE)))
@@ -105,15 +102,14 @@ def _next_phase(phase: str) -> str | None:
 @page
 def project_round_detail(actor: Actor, round_id: int):
     round_ = reading.load_round_for_staff(actor, round_id)
-    tab = http.args.get("status") if http.args.get("status") in PROJECT_TABS else "all"
+    tab = tab_arg(PROJECT_TABS, "all", name="status")
     query = reading.staff_projects_query(actor, status=None if tab == "all" else tab,
                                          round_id=round_.id)
-    result = page_of(query, Project.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.project_round_detail", round_id=round_.id, status=tab,
-                        cursor=result.next_cursor) if result.next_cursor else None)
+    rows, next_url = keyset_page(query, Project.id, "console.project_round_detail",
+                                 limit=PAGE_SIZE, round_id=round_.id, status=tab)
     info = describe.round_summary(actor, round_)
     return render("console/projects/round.html", r=info, tab=tab, tabs=PROJECT_TABS,
-                  rows=result.items, next_url=next_url,
+                  rows=rows, next_url=next_url,
                   region=Region.get_by_id(round_.region_id),
                   manage=can(actor, policies.MANAGE, round_.region_path),
                   next_phase=_next_phase(info["phase"]), phase_names=rules.PHASE_NAMES,
@@ -140,12 +136,10 @@ def project_round_result(actor: Actor, round_id: int):
 @page
 def project_review_queue(actor: Actor):
     """Proposals waiting for review across the person's scope, oldest last (newest first)."""
-    result = page_of(reading.staff_projects_query(actor, status="proposed"), Project.id,
-                     cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.project_review_queue", cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(reading.staff_projects_query(actor, status="proposed"),
+                                 Project.id, "console.project_review_queue", limit=PAGE_SIZE)
     titles = dict(ProjectRound.select(ProjectRound.id, ProjectRound.title)
-                  .where(ProjectRound.id.in_({p.round_id for p in result.items} or {0}))
+                  .where(ProjectRound.id.in_({p.round_id for p in rows} or {0}))
                   .tuples())
-    return render("console/projects/queue.html", rows=result.items, rounds=titles,
+    return render("console/projects/queue.html", rows=rows, rounds=titles,
                   next_url=next_url)

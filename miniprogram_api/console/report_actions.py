@@ -14,42 +14,33 @@ in a URL or a log.
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, session, url_for
+from flask import Response, flash, redirect, url_for
 
 from app.errors import Forbidden
 from app.policy import Actor
 from app.reports import handling, reveal, rules
 from miniprogram_api.console.blueprint import bp
 from miniprogram_api.console.pages import form_text, perform, render
-from miniprogram_api.console.session import TOKEN_KEY, page
+from miniprogram_api.console.reports_pages import staff_token
+from miniprogram_api.console.session import page
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 # Refusals only a live recipient can meet: shown as a message on the report's page.
 RECIPIENT_REFUSALS = ("report.key_locked", "report.self_approval")
 
 
-def _token() -> str | None:
-    return session.get(TOKEN_KEY)
-
-
 def _on_report_page(call, report_id: int, done: str):
     """``perform`` back to the report's page; a locked key or a self-approval is explained
     there instead of the 403 page (the service found the report for this recipient)."""
-    back = url_for("console.report_detail", report_id=report_id)
-    try:
-        return perform(call, back=back, done=done)
-    except Forbidden as exc:
-        if exc.code not in RECIPIENT_REFUSALS:
-            raise
-        flash(exc.message, "error")
-        return redirect(back, code=303)
+    return perform(call, back=url_for("console.report_detail", report_id=report_id), done=done,
+                   refusals=RECIPIENT_REFUSALS)
 
 
 @bp.route("/reports/<int:report_id>/reveal-requests", methods=["POST"])
 @page
 def report_reveal_request(actor: Actor, report_id: int):
     return _on_report_page(lambda: reveal.request_reveal(
-        actor, report_id, form_text("reason", rules.MESSAGE_MAX), session_token=_token()),
+        actor, report_id, form_text("reason", rules.MESSAGE_MAX), session_token=staff_token()),
         report_id, "申请已提交，须由另一名纪检监察干部审批")
 
 
@@ -76,7 +67,7 @@ def report_reveal_refuse(actor: Actor, report_id: int, reveal_id: int):
 def report_reveal(actor: Actor, report_id: int):
     """The approved officer sees the identity on this answer only (audited each time)."""
     try:
-        identity = reveal.reveal_identity(actor, report_id, session_token=_token())
+        identity = reveal.reveal_identity(actor, report_id, session_token=staff_token())
     except Forbidden as exc:
         if exc.code != "report.key_locked":
             raise
@@ -96,7 +87,7 @@ def report_recuse(actor: Actor, report_id: int):
 def _attachment(actor: Actor, report_id: int, attachment_id: int, *, download: bool):
     try:
         mime, data = handling.open_attachment(actor, report_id, attachment_id,
-                                              session_token=_token())
+                                              session_token=staff_token())
     except Forbidden as exc:
         if exc.code != "report.key_locked":
             raise

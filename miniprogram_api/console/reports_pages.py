@@ -22,9 +22,15 @@ from app.policy import Actor
 from app.reports import handling, keys, rules
 from app.reports.models import Report
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform, render, safe_next
+from miniprogram_api.console.pages import (
+    form_text,
+    keyset_page,
+    perform,
+    perform_action,
+    render,
+    safe_next,
+)
 from miniprogram_api.console.session import TOKEN_KEY, page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 QUEUES = {"open": "办理中", "overdue": "已超期", "closed": "已办结", "all": "全部"}
@@ -32,7 +38,8 @@ LEVEL_NAMES = {"handler": "承办", "supervisor": "上级监督"}
 MODE_NAMES = {"anonymous": "匿名举报", "confidential": "实名举报（身份保密）"}
 
 
-def _token() -> str | None:
+def staff_token() -> str | None:
+    """The console session's staff token: an unlocked report key is bound to it."""
     return session.get(TOKEN_KEY)
 
 
@@ -44,13 +51,11 @@ def _back() -> str:
 @page
 def report_queue(actor: Actor):
     queue = http.args.get("queue") or "open"
-    result = page_of(handling.queue_query(actor, queue), Report.id,
-                     cursor=http.args.get("cursor"), limit=PAGE_SIZE)
-    next_url = (url_for("console.report_queue", queue=queue, cursor=result.next_cursor)
-                if result.next_cursor else None)
+    rows, next_url = keyset_page(handling.queue_query(actor, queue), Report.id,
+                                 "console.report_queue", limit=PAGE_SIZE, queue=queue)
     return render("console/reports/queue.html", queue=queue, queues=QUEUES,
-                  rows=handling.present_queue(actor, result.items), next_url=next_url,
-                  key=keys.key_state(actor, session_token=_token()),
+                  rows=handling.present_queue(actor, rows), next_url=next_url,
+                  key=keys.key_state(actor, session_token=staff_token()),
                   level_names=LEVEL_NAMES, mode_names=MODE_NAMES)
 
 
@@ -58,13 +63,13 @@ def report_queue(actor: Actor):
 @page
 def report_detail(actor: Actor, report_id: int):
     try:
-        report = handling.read_report(actor, report_id, session_token=_token())
+        report = handling.read_report(actor, report_id, session_token=staff_token())
     except Forbidden as exc:
         if exc.code != "report.key_locked":
             raise
         # Only a live recipient gets this far (the service looked the report up for them).
         return render("console/reports/unlock.html",
-                      key=keys.key_state(actor, session_token=_token()),
+                      key=keys.key_state(actor, session_token=staff_token()),
                       next_url=url_for("console.report_detail", report_id=report_id))
     return render("console/reports/detail.html", r=report, state_names=rules.STATE_NAMES,
                   needs_text=rules.TEXT_TO_REPORTER, level_names=LEVEL_NAMES,
@@ -87,7 +92,7 @@ def report_key_unlock(actor: Actor):
     def unlock():
         try:
             keys.unlock_key(actor, http.form.get("key_password", ""),
-                            session_token=_token())
+                            session_token=staff_token())
         except Unauthorized as exc:
             if exc.code != "report.bad_key_password":
                 raise
@@ -100,7 +105,7 @@ def report_key_unlock(actor: Actor):
 @bp.route("/reports/key/lock", methods=["POST"])
 @page
 def report_key_lock(actor: Actor):
-    return perform(lambda: keys.lock_key(actor, session_token=_token()),
+    return perform(lambda: keys.lock_key(actor, session_token=staff_token()),
                    back=url_for("console.report_queue"), done="举报密钥已锁定")
 
 
@@ -108,24 +113,19 @@ def report_key_lock(actor: Actor):
 ACTIONS = {
     "transition": ("办理状态已更新", lambda a, i: handling.transition_report(
         a, i, to=form_text("to", 32), text=form_text("text", rules.MESSAGE_MAX),
-        session_token=_token())),
+        session_token=staff_token())),
     "note": ("内部记录已保存", lambda a, i: handling.add_note(
-        a, i, form_text("text", rules.MESSAGE_MAX), session_token=_token())),
+        a, i, form_text("text", rules.MESSAGE_MAX), session_token=staff_token())),
     "message": ("留言已发送，举报人凭回执码查看", lambda a, i: handling.send_message(
-        a, i, form_text("text", rules.MESSAGE_MAX), session_token=_token())),
+        a, i, form_text("text", rules.MESSAGE_MAX), session_token=staff_token())),
 }
 
 
 def _act(actor: Actor, report_id: int, action: str):
-    done, call = ACTIONS[action]
-    back = url_for("console.report_detail", report_id=report_id)
-    try:
-        return perform(lambda: call(actor, report_id), back=back, done=done)
-    except Forbidden as exc:
-        if exc.code != "report.key_locked":
-            raise
-        flash(exc.message, "error")  # the key expired meanwhile: the page offers the unlock
-        return redirect(back, code=303)
+    # A key that expired meanwhile is said on the report's page, which offers the unlock.
+    return perform_action(ACTIONS, action, actor, report_id,
+                          back=url_for("console.report_detail", report_id=report_id),
+                          refusals=("report.key_locked",))
 
 
 # One rule per form: report URLs carry no argument but ids (tests/…/test_reports_api.py).

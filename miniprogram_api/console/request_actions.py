@@ -15,7 +15,7 @@ from app.requests import services as requests
 from miniprogram_api.console import request_forms
 from miniprogram_api.console.blueprint import bp
 from miniprogram_api.console.media_pages import store_uploads
-from miniprogram_api.console.pages import form_int, form_text, perform
+from miniprogram_api.console.pages import form_int, form_text, perform_action
 from miniprogram_api.console.session import page
 
 
@@ -68,6 +68,5 @@ ACTIONS = {
           methods=["POST"])
 @page
 def request_action(actor: Actor, request_id: int, action: str):
-    done, call = ACTIONS[action]
-    back = url_for("console.request_detail", request_id=request_id)
-    return perform(lambda: call(actor, request_id), back=back, done=done)
+    return perform_action(ACTIONS, action, actor, request_id,
+                          back=url_for("console.request_detail", request_id=request_id))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from flask import request as http
-from flask import url_for
 
 from app.accounts.models import ROLE_NAMES
 from app.errors import DomainError, Forbidden
@@ -21,9 +20,8 @@ from app.requests.models import HandlingUnit, Request
 from miniprogram_api.console import request_forms
 from miniprogram_api.console.blueprint import bp
 from miniprogram_api.console.home import REQUEST_QUEUES
-from miniprogram_api.console.pages import render
+from miniprogram_api.console.pages import keyset_page, render
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 QUEUE_NAMES = dict(REQUEST_QUEUES) | {"all": "辖区全部诉求", "held": "内容待审核",
@@ -66,15 +64,14 @@ def _first_queue(actor: Actor) -> str:
 def request_queue(actor: Actor):
     queue = http.args.get("queue") or _first_queue(actor)
     query = queries.queue_query(actor, queue)
-    result = page_of(query, Request.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, Request.id, "console.request_queue", limit=PAGE_SIZE,
+                                 queue=queue)
     units = {u.id: u.name for u in HandlingUnit.select(HandlingUnit.id, HandlingUnit.name)
-             .where(HandlingUnit.id.in_(sorted({r.lead_unit_id for r in result.items
+             .where(HandlingUnit.id.in_(sorted({r.lead_unit_id for r in rows
                                                 if r.lead_unit_id})))}
-    next_url = (url_for("console.request_queue", queue=queue, cursor=result.next_cursor)
-                if result.next_cursor else None)
     return render("console/requests/queue.html", queue=queue,
                   queue_title=QUEUE_NAMES.get(queue, queue), queues=QUEUE_NAMES,
-                  rows=result.items, units=units, next_url=next_url,
+                  rows=rows, units=units, next_url=next_url,
                   level_names=rules.LEVEL_NAMES,
                   may_enter=bool(scope_paths(actor, policies.ENTER)))
 

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import json
 
-from flask import request as http
-from flask import url_for
-
 from app.accounts.models import User
 from app.notices.models import Notice
 from app.policy import Actor, scope_paths
@@ -20,9 +17,8 @@ from app.seals import rules
 from app.seals import services as seals
 from app.seals.models import Seal, SealUse
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import render
+from miniprogram_api.console.pages import keyset_page, render, tab_arg
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"flagged": "异常用印", "all": "全部用印"}
@@ -40,16 +36,15 @@ def _anomaly_names(raw: str) -> list[str]:
 @bp.route("/seal-uses")
 @page
 def seal_uses(actor: Actor):
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else "flagged"
+    tab = tab_arg(TABS, "flagged")
     query = seals.uses_query(actor, flagged=True if tab == "flagged" else None)
-    result = page_of(query, SealUse.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, SealUse.id, "console.seal_uses", limit=PAGE_SIZE,
+                                 tab=tab)
     seal_names = dict(Seal.select(Seal.id, Seal.name)
-                      .where(Seal.id.in_({u.seal_id for u in result.items} or {0})).tuples())
+                      .where(Seal.id.in_({u.seal_id for u in rows} or {0})).tuples())
     villages = dict(Region.select(Region.id, Region.name)
-                    .where(Region.id.in_({u.village_id for u in result.items} or {0})).tuples())
-    next_url = (url_for("console.seal_uses", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
-    return render("console/seals/list.html", tab=tab, tabs=TABS, rows=result.items,
+                    .where(Region.id.in_({u.village_id for u in rows} or {0})).tuples())
+    return render("console/seals/list.html", tab=tab, tabs=TABS, rows=rows,
                   seal_names=seal_names, villages=villages, next_url=next_url,
                   may_record=bool(scope_paths(actor, seal_policies.RECORD)))
 

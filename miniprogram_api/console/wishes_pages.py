@@ -5,7 +5,6 @@ the wisher (and, for a takedown, to the claimant)."""
 
 from __future__ import annotations
 
-from flask import request as http
 from flask import url_for
 
 from app.policy import Actor, scope_paths
@@ -13,9 +12,8 @@ from app.regions.models import Region
 from app.wishes import describe, policies, review, rules
 from app.wishes.models import Wish
 from miniprogram_api.console.blueprint import bp
-from miniprogram_api.console.pages import form_text, perform, render
+from miniprogram_api.console.pages import form_text, keyset_page, perform, render, tab_arg
 from miniprogram_api.console.session import page
-from miniprogram_api.pagination import page_of
 
 PAGE_SIZE = 20
 TABS = {"review": "待审核", "all": "全部心愿"}
@@ -46,16 +44,14 @@ def wish_queue(actor: Actor):
     """The review queue for reviewers; everyone else who reads wishes (town admins) starts on
     the full list. A tab the person's role does not open is the service's 403."""
     default = "review" if scope_paths(actor, policies.REVIEW) else "all"
-    tab = http.args.get("tab") if http.args.get("tab") in TABS else default
+    tab = tab_arg(TABS, default)
     query = review.staff_wishes_query(actor, queue=tab)
-    result = page_of(query, Wish.id, cursor=http.args.get("cursor"), limit=PAGE_SIZE)
+    rows, next_url = keyset_page(query, Wish.id, "console.wish_queue", limit=PAGE_SIZE, tab=tab)
     villages = dict(Region.select(Region.id, Region.name)
-                    .where(Region.id.in_({w.village_id for w in result.items} or {0})).tuples())
-    next_url = (url_for("console.wish_queue", tab=tab, cursor=result.next_cursor)
-                if result.next_cursor else None)
+                    .where(Region.id.in_({w.village_id for w in rows} or {0})).tuples())
     tabs = {key: name for key, name in TABS.items()
             if key == "all" or scope_paths(actor, policies.REVIEW)}
-    return render("console/wishes/queue.html", tab=tab, tabs=tabs, rows=result.items,
+    return render("console/wishes/queue.html", tab=tab, tabs=tabs, rows=rows,
                   villages=villages, next_url=next_url)
 
 
