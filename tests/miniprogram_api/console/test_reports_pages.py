@@ -176,3 +176,22 @@ def test_report_pages_write_no_access_line(console, report, caplog):
     routes = [getattr(r, "route", "") for r in caplog.records if r.name == "linli.access"]
     assert "/console/" in routes
     assert not [r for r in routes if "reports" in r]
+
+
+def test_the_queue_pages_twenty_reports_at_a_time(console, staff_town, light_kdf):  # noqa: F811
+    keys.set_up_key(staff_town.actor(staff_town.discipline), KEY_PASSWORD)
+    ids = [services.submit_anonymous(village_id=staff_town.tree.village_a1.id, text=BODY,
+                                     client=f"console-page-{n}", accused_user_id=staff_town.cadre.id
+                                     ).report_id for n in range(21)]
+    web = console("discipline")
+    first = web.get("/console/reports").text
+    pager = re.search(r'<a class="button" href="([^"]+)">下一页</a>', first)
+    assert pager is not None and "cursor=" in pager.group(1)
+    second = web.get(pager.group(1).replace("&amp;", "&")).text
+    listed = {int(i) for i in re.findall(r'/console/reports/(\d+)"', first + second)}
+    assert listed == set(ids)
+    assert "下一页" not in second
+
+
+def test_a_short_queue_offers_no_next_page(console, report):
+    assert "下一页" not in console("discipline").get("/console/reports").text
