@@ -2,9 +2,9 @@
 
 The suite runs against SQLite by default and against PostgreSQL when ``TEST_DATABASE_URL`` is a
 ``postgresql://`` URL (``make test`` runs both passes). SQLite tests start from a copy of a
-migrated template file; PostgreSQL tests empty the tables the last test wrote to. Under
-pytest-xdist (``make test`` splits the PostgreSQL pass over two workers) each worker has its own
-PostgreSQL database, ``<name>_gw0``, ``<name>_gw1``…, created on first use.
+migrated template file; PostgreSQL tests empty the tables the last test wrote to. ``make test``
+runs the PostgreSQL pass as two shards side by side; a shard named by ``TEST_DATABASE_SHARD``
+uses its own database, ``<name>_<shard>``, created on first use.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ def _is_pg(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def _worker_database(url: str, worker: str) -> str:
-    """``url`` with the database ``<name>_<worker>``, created when missing: each pytest-xdist
-    worker of the PostgreSQL pass drops and rebuilds the public schema of its own database."""
+def _shard_database(url: str, shard: str) -> str:
+    """``url`` with the database ``<name>_<shard>``, created when missing: each shard of the
+    PostgreSQL pass drops and rebuilds the public schema of its own database."""
     import psycopg2
 
     parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/') or 'test'}_{worker}"
+    name = f"{parsed.path.lstrip('/') or 'test'}_{shard}"
     admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
     admin.autocommit = True
     try:
@@ -52,8 +52,8 @@ def _worker_database(url: str, worker: str) -> str:
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL", "")
     if _is_pg(url):
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        return _worker_database(url, worker) if worker else url
+        shard = os.environ.get("TEST_DATABASE_SHARD", "")
+        return _shard_database(url, shard) if shard else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
