@@ -19,7 +19,6 @@ fixed threshold of 1 MiB keeps every Argon2 block a mapping of its own.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,9 +68,8 @@ MMAP_THRESHOLD_BYTES = 1024 * 1024
 def return_freed_memory() -> bool:
     """Fix glibc's mmap threshold at 1 MiB (see the module docstring), once per process; forked
     workers inherit it. True if set; False where the C library has no ``mallopt`` (musl)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+    try:  # the running process's own symbols: no library search (find_library forks ldconfig)
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
