@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 import responses
@@ -21,6 +20,7 @@ from app.db import database, make_database
 from app.regions import services as region_services
 from config import load_settings
 from miniprogram_api.wechat.fake import FakeWeChat, install_responses
+from tests.pg_databases import ensure_database, sibling_url
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -29,31 +29,12 @@ def _is_pg(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def _shard_database(url: str, shard: str) -> str:
-    """``url`` with the database ``<name>_<shard>``, created when missing: each shard of the
-    PostgreSQL pass drops and rebuilds the public schema of its own database."""
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/') or 'test'}_{shard}"
-    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.close()
-    return urlunparse(parsed._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL", "")
     if _is_pg(url):
         shard = os.environ.get("TEST_DATABASE_SHARD", "")
-        return _shard_database(url, shard) if shard else url
+        return ensure_database(sibling_url(url, shard)) if shard else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 

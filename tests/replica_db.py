@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
 from app.db import database, make_database, replica, using
 from app.regions.services import create_region
+from tests.pg_databases import ensure_database, sibling_url
 
 REPLICA_DISTRICT = "副本区"
 REPLICA_VILLAGE = "副本村"
@@ -39,16 +39,7 @@ def dead_url(database_url: str) -> str:
 
 
 def _create_pg_replica(url: str) -> str:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_replica"
-    admin = make_database(url, pool_size=1)
-    with admin.connection_context():
-        exists = admin.execute_sql("SELECT 1 FROM pg_database WHERE datname = %s",
-                                   (name,)).fetchone()
-        if not exists:
-            admin.execute_sql(f'CREATE DATABASE "{name}"')
-    admin.close_all()
-    replica_url = urlunparse(parsed._replace(path="/" + name))
+    replica_url = ensure_database(sibling_url(url, "replica"))
     import migrations
 
     db = make_database(replica_url, pool_size=1)

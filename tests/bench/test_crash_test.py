@@ -15,9 +15,10 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from tests.pg_databases import drop_database, ensure_database, sibling_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,21 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @contextmanager
 def sibling_database(url: str, suffix: str = "crash_smoke"):
     """A fresh PostgreSQL database next to ``url``'s, dropped afterwards."""
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_{suffix}"
-    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    admin.autocommit = True
+    target = sibling_url(url, suffix)
+    drop_database(target)
     try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        yield urlunparse(parsed._replace(path=f"/{name}"))
+        yield ensure_database(target)
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        drop_database(target)
 
 
 @contextmanager
